@@ -1,0 +1,135 @@
+// hook-server: the command line. Each subcommand reads as its steps; the work lives in src/.
+//   serve       load config -> open index -> start worker -> serve HTTP -> stop on SIGINT/SIGTERM
+//   hook EVENT  read MTX_* -> POST to the server -> spool when it is unreachable -> exit
+//   reconcile   load config -> open index -> one reconciliation pass -> report
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "app/server_app.hpp"
+#include "config/config.hpp"
+#include "hooks/hook_client.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace hs;
+
+std::string client_host(const std::string& host) {
+  return host == "0.0.0.0" || host == "::" || host.empty() ? "127.0.0.1" : host;
+}
+
+int serve(const std::string& config_file, const std::string& listen) {
+  Config config = load_config(config_file);
+  if (!listen.empty()) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw ConfigError(fmt::format("--listen: expected host:port, got {}", quote(listen)));
+    config.server.host = listen.substr(0, colon);
+    try {
+      config.server.port = std::stoi(listen.substr(colon + 1));
+    } catch (const std::exception&) {
+      throw ConfigError(fmt::format("--listen: expected host:port, got {}", quote(listen)));
+    }
+  }
+  // Signals go to a dedicated thread so that stopping is an ordinary call.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  ServerApp app(std::move(config));
+  app.bind();
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::get("server")->info("signal {} received: stopping", sig);
+    app.stop();
+  });
+  app.run();
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return 0;
+}
+
+int hook(const std::string& event, const std::string& config_file, const std::string& url, const std::string& spool) {
+  HookClientOptions o;
+  o.url = "http://127.0.0.1:9980";
+  if (!config_file.empty()) {
+    try {
+      Config c = load_config(config_file);
+      o.url = fmt::format("http://{}:{}", client_host(c.server.host), c.server.port);
+      o.spool_dir = c.data_dir / "spool";
+      o.secret = c.server.hook_secret;
+    } catch (const std::exception& e) {
+      std::cerr << "hook-server hook " << event << ": " << e.what() << "\n";
+    }
+  }
+  if (const char* v = std::getenv("HOOK_SERVER_URL"); v && *v) o.url = v;
+  if (const char* v = std::getenv("HOOK_SERVER_SPOOL"); v && *v) o.spool_dir = v;
+  if (const char* v = std::getenv("HOOK_SERVER_HOOK_SECRET"); v && *v) o.secret = v;
+  if (!url.empty()) o.url = url;
+  if (!spool.empty()) o.spool_dir = spool;
+  auto result = run_hook_client(event, o, environ, std::cerr);
+  // MediaMTX ignores exit codes; they still tell a person running the command what happened.
+  switch (result) {
+    case HookDelivery::delivered:
+    case HookDelivery::spooled: return 0;
+    case HookDelivery::rejected: return 2;
+    case HookDelivery::lost: return 1;
+  }
+  return 1;
+}
+
+int reconcile(const std::string& config_file) {
+  ServerApp app(load_config(config_file));
+  app.drain_spool();
+  auto r = app.reconcile();
+  std::cout << fmt::format("{} segment files: {} added, {} finished, {} missing, {} restored, {} other files ignored ({} ms)\n",
+                           r.scanned, r.added, r.finished, r.missing, r.restored, r.ignored, r.elapsed.count() / 1000);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"hook-server: recordings index, retention and snapshots for MediaMTX"};
+  cli.set_version_flag("--version", HOOK_SERVER_VERSION);
+  cli.require_subcommand(1);
+  std::string config_file = "hook-server.yml", listen, url, spool, event, log_level = "info";
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+
+  auto* serve_cmd = cli.add_subcommand("serve", "run the server");
+  serve_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+  serve_cmd->add_option("--listen", listen, "host:port, overrides server.listen (port 0: any free port)");
+
+  auto* hook_cmd = cli.add_subcommand("hook", "deliver one MediaMTX hook event (run by MediaMTX)");
+  hook_cmd->add_option("event", event, "available|unavailable|ready|not-ready|segment-create|segment-complete|...")->required();
+  std::string hook_config;
+  hook_cmd->add_option("--config,-c", hook_config, "hook-server.yml: server address, secret and spool folder");
+  hook_cmd->add_option("--url", url, "server base URL, e.g. http://127.0.0.1:9980 (or HOOK_SERVER_URL)");
+  hook_cmd->add_option("--spool", spool, "spool folder used when the server is unreachable (or HOOK_SERVER_SPOOL)");
+
+  auto* reconcile_cmd = cli.add_subcommand("reconcile", "index recordings on disk that no hook announced, once");
+  reconcile_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    log::set_level(log_level);
+    if (*serve_cmd) return serve(config_file, listen);
+    if (*hook_cmd) return hook(event, hook_config, url, spool);
+    if (*reconcile_cmd) return reconcile(config_file);
+  } catch (const std::exception& e) {
+    std::cerr << "hook-server: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,18 @@
+#pragma once
+// JSON shapes of the API. Times are RFC 3339 UTC with milliseconds; durations are seconds (float,
+// *_s) or milliseconds (integer, *_ms). Camera sources are always redacted.
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+#include "index/cameras.hpp"
+#include "index/events.hpp"
+#include "index/segments.hpp"
+
+namespace hs {
+
+nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary);
+nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s);
+nlohmann::json event_json(const events::Entry& e);
+nlohmann::json time_or_null(const std::optional<TimePoint>& t);
+
+}  // namespace hs

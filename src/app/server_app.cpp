@@ -1,0 +1,155 @@
+// Wiring of the server and its background worker.
+#include "app/server_app.hpp"
+
+#include <fmt/format.h>
+
+#include "hooks/hook_payload.hpp"
+#include "index/cameras.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace hs {
+
+const Clock& ServerApp::system_clock() {
+  static const Clock clock;
+  return clock;
+}
+
+ServerApp::ServerApp(Config config, const Clock& clock)
+    : config_(std::move(config)), clock_(clock), spool_(config_.data_dir / "spool") {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) throw Error(fmt::format("cannot create data_dir {}: {}", config_.data_dir.string(), ec.message()));
+  db_ = std::make_unique<Database>(config_.data_dir / "index.db");
+  ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
+  reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
+  sync_cameras();
+  ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), {}});
+  ctx_->worker_status = [this] {
+    std::lock_guard lock(reconcile_mutex_);
+    return nlohmann::json{{"last_reconcile", last_reconcile_}, {"spooled_events_ingested", spooled_events_.load()}};
+  };
+  http_.new_task_queue = [n = config_.server.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+  install_api(http_, *ctx_);
+}
+
+ServerApp::~ServerApp() {
+  stop();
+  if (worker_.joinable()) worker_.join();
+}
+
+void ServerApp::sync_cameras() {
+  auto now = clock_.now();
+  CameraNaming naming(config_.mediamtx.path_prefix);
+  db_->write([&](SQLite::Database& w) {
+    for (const auto& c : config_.cameras) {
+      Camera cam{c.id, naming.path_for(c.id), c.name, c.source, c.plan, c.retention, c.record, c.rtsp_transport,
+                 CameraOrigin::config};
+      // A path first seen through hooks (discovered) becomes this configured camera.
+      if (auto other = cameras::by_path(w, cam.path); other && other->camera.id != cam.id) {
+        throw Error(fmt::format("camera {}: its path {} already belongs to camera {} in the index", quote(c.id),
+                                quote(cam.path), quote(other->camera.id)));
+      }
+      cameras::upsert(w, cam, now);
+    }
+    for (const auto& row : cameras::list(w)) {
+      if (row.camera.origin == CameraOrigin::config && !config_.find_camera(row.camera.id))
+        cameras::mark_removed(w, row.camera.id, now);
+    }
+  });
+  ingest_->invalidate_cameras();
+}
+
+int ServerApp::bind() {
+  const auto& host = config_.server.host;
+  if (config_.server.port == 0) port_ = http_.bind_to_any_port(host);
+  else port_ = http_.bind_to_port(host, config_.server.port) ? config_.server.port : -1;
+  if (port_ <= 0)
+    throw Error(fmt::format("cannot listen on {}: {}", config_.listen(), std::strerror(errno)));
+  return port_;
+}
+
+std::size_t ServerApp::drain_spool() {
+  std::size_t n = spool_.drain([&](std::string_view line, std::string& reason) {
+    try {
+      auto event = parse_hook_payload(nlohmann::json::parse(line), std::nullopt, clock_.now());
+      ingest_->apply(event);
+      return Spool::LineResult::done;
+    } catch (const BadInput& e) {
+      reason = e.what();
+      return Spool::LineResult::rejected;
+    } catch (const nlohmann::json::exception& e) {
+      reason = fmt::format("not JSON: {}", e.what());
+      return Spool::LineResult::rejected;
+    } catch (const std::exception& e) {
+      log::get("spool")->error("cannot ingest spooled event now, will retry: {}", e.what());
+      return Spool::LineResult::retry_later;
+    }
+  });
+  if (n) log::get("spool")->info("ingested {} spooled events", n);
+  spooled_events_ += n;
+  return n;
+}
+
+Reconciler::Report ServerApp::reconcile() {
+  auto r = reconciler_->run();
+  std::lock_guard lock(reconcile_mutex_);
+  last_reconcile_ = {{"at", format_rfc3339_ms(clock_.now())}, {"scanned", r.scanned}, {"added", r.added},
+                     {"finished", r.finished}, {"missing", r.missing}, {"restored", r.restored},
+                     {"ignored", r.ignored}, {"elapsed_ms", r.elapsed.count() / 1000}};
+  return r;
+}
+
+void ServerApp::worker() {
+  auto guarded = [](const char* what, auto&& fn) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      log::get("worker")->error("{} failed: {}", what, e.what());
+    }
+  };
+  guarded("spool drain", [&] { drain_spool(); });
+  guarded("reconcile", [&] { reconcile(); });
+  auto next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, std::chrono::seconds{2});
+    if (stopping_) break;
+    lock.unlock();
+    guarded("spool drain", [&] { drain_spool(); });
+    if (std::chrono::steady_clock::now() >= next_reconcile) {
+      guarded("reconcile", [&] { reconcile(); });
+      next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
+    }
+    lock.lock();
+  }
+}
+
+void ServerApp::run() {
+  if (port_ <= 0) bind();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    worker_ = std::thread([this] { worker(); });
+  }
+  log::get("server")->info("hook-server {} listening on http://{}:{} (index {}, recordings {})", HOOK_SERVER_VERSION,
+                           config_.server.host, port_, db_->file().string(), ingest_->root().string());
+  http_.listen_after_bind();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void ServerApp::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  http_.stop();
+}
+
+}  // namespace hs

@@ -1,0 +1,66 @@
+#pragma once
+// The running server: the index, the hook ingest, the HTTP API and one background worker that
+// drains the spool and reconciles the recordings. Construction opens everything (errors end the
+// program); bind() takes the port; run() serves until stop().
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "api/http_api.hpp"
+#include "config/config.hpp"
+#include "hooks/spool.hpp"
+#include "index/database.hpp"
+#include "ingest/hook_ingest.hpp"
+#include "ingest/reconciler.hpp"
+
+namespace hs {
+
+class ServerApp {
+ public:
+  // Opens the index under config.data_dir and records the configured cameras. Throws Error.
+  explicit ServerApp(Config config, const Clock& clock = system_clock());
+  ~ServerApp();
+
+  // Binds server.host:server.port (port 0 picks a free one) and returns the port. Throws Error.
+  int bind();
+  // Starts the background worker and serves until stop(). Returns when stopped.
+  void run();
+  // Thread-safe; run() returns soon after.
+  void stop();
+
+  // One spool drain; returns events handled.
+  std::size_t drain_spool();
+  Reconciler::Report reconcile();
+
+  const Config& config() const { return config_; }
+  Database& database() { return *db_; }
+  static const Clock& system_clock();
+
+ private:
+  void sync_cameras();
+  void worker();
+
+  Config config_;
+  const Clock& clock_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<HookIngest> ingest_;
+  std::unique_ptr<Reconciler> reconciler_;
+  Spool spool_;
+  std::unique_ptr<ApiContext> ctx_;
+  httplib::Server http_;
+  int port_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread worker_;
+  std::mutex reconcile_mutex_;
+  nlohmann::json last_reconcile_;
+  std::atomic<std::size_t> spooled_events_{0};
+};
+
+}  // namespace hs

@@ -1,0 +1,106 @@
+#pragma once
+// hook-server.yml: what the server, the hook client and the generators read. Loaded once, validated
+// whole; every error names file:line:column, the key and the bad value. Relative paths resolve
+// against the config file's folder (mediamtx.record_path against mediamtx.working_dir, as MediaMTX
+// resolves it against its own working directory).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/time.hpp"
+
+namespace hs {
+
+struct CameraConfig {
+  std::string id;       // [A-Za-z0-9_-]+; the MediaMTX path is path_prefix + id
+  std::string name;
+  std::string source;   // may hold credentials: never log or print it unredacted
+  std::string plan;     // a key of retention.plans
+  std::optional<Micros> retention;  // per-camera override of the plan's retention
+  bool record = true;
+  std::string rtsp_transport = "tcp";
+};
+
+struct StreamUrls {
+  std::string rtsp = "rtsp://127.0.0.1:8554";
+  std::string hls = "http://127.0.0.1:8888";
+  std::string webrtc = "http://127.0.0.1:8889";
+  std::string playback = "http://127.0.0.1:9996";
+};
+
+struct DiskFloor {
+  double percent = 5;             // used when bytes is 0
+  std::uint64_t bytes = 0;
+};
+
+struct Config {
+  std::filesystem::path file;  // the file it was read from (empty for defaults)
+  std::filesystem::path dir;   // its folder: base of relative paths
+
+  struct Server {
+    std::string host = "127.0.0.1";
+    int port = 9980;
+    std::string api_token;      // HOOK_SERVER_API_TOKEN overrides
+    std::string hook_secret;    // HOOK_SERVER_HOOK_SECRET overrides
+    std::size_t max_body_bytes = 1 << 20;
+    int threads = 8;
+  } server;
+
+  std::filesystem::path data_dir;  // index.db, spool/, snapshots/
+
+  struct Mediamtx {
+    std::string version = "1.20.1";
+    std::filesystem::path working_dir;  // MediaMTX's cwd (absolute after load)
+    std::string record_path = "./recordings/%path/%Y-%m-%d_%H-%M-%S-%f";
+    std::string record_format = "fmp4";
+    Micros segment_duration = std::chrono::hours{1};
+    Micros part_duration = std::chrono::seconds{1};
+    std::string timezone = "local";
+    std::string path_prefix = "camera_";
+    std::string hook_command = "/usr/local/bin/hook-server";
+    std::string api_url;
+    std::filesystem::path base_config;
+    std::filesystem::path output;
+    StreamUrls urls;
+  } mediamtx;
+
+  struct Retention {
+    std::map<std::string, Micros> plans;  // basic 7d, pro 15d, premium 30d by default
+    std::string default_plan = "basic";
+    Micros interval = std::chrono::minutes{10};
+    Micros notify_before = std::chrono::hours{24};
+    std::vector<std::string> notify_webhooks;
+    DiskFloor disk_min_free;
+  } retention;
+
+  struct Snapshots {
+    std::vector<std::string> sources = {"recording", "rtsp"};
+    Micros refresh = std::chrono::seconds{60};
+    Micros timeout = std::chrono::seconds{5};
+    int max_width = 1280;
+  } snapshots;
+
+  Micros reconcile_interval = std::chrono::minutes{5};
+
+  std::vector<CameraConfig> cameras;
+
+  // Absolute folder that holds every segment: recordPath's common prefix resolved against
+  // mediamtx.working_dir.
+  std::filesystem::path recordings_root() const;
+  std::string listen() const;  // "host:port"
+  const CameraConfig* find_camera(std::string_view id) const;
+  // Retention of a camera: its override, else its plan, else the default plan.
+  Micros retention_for(const CameraConfig* camera) const;
+};
+
+// Reads and validates a config file. Throws ConfigError:
+//   hook-server.yml:12:5: retention.plans.pro: expected a duration like 15d, 90m or 30s, got "fifteen"
+Config load_config(const std::filesystem::path& file);
+// The same from text; `name` is used in messages and its folder for relative paths.
+Config parse_config(const std::string& yaml, const std::filesystem::path& name);
+
+bool valid_camera_id(std::string_view id);
+
+}  // namespace hs

@@ -1,0 +1,142 @@
+// Opening the index, connection pooling and schema migrations.
+#include "index/database.hpp"
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace hs {
+
+namespace {
+
+// Each entry migrates from version i to i+1. Never edit a released entry: add a new one.
+const char* const kMigrations[] = {
+    // 1: cameras, stream status, segments, event log.
+    R"sql(
+CREATE TABLE cameras (
+  id             TEXT PRIMARY KEY,
+  path           TEXT NOT NULL UNIQUE,
+  name           TEXT NOT NULL,
+  source         TEXT NOT NULL DEFAULT '',
+  plan           TEXT NOT NULL,
+  retention_us   INTEGER,
+  record         INTEGER NOT NULL DEFAULT 1,
+  rtsp_transport TEXT NOT NULL DEFAULT 'tcp',
+  origin         TEXT NOT NULL CHECK (origin IN ('config', 'api', 'discovered')),
+  removed_us     INTEGER,
+  created_us     INTEGER NOT NULL,
+  updated_us     INTEGER NOT NULL
+);
+CREATE TABLE stream_status (
+  camera_id   TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+  state       TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'error')),
+  since_us    INTEGER NOT NULL,
+  event_us    INTEGER NOT NULL,
+  source_type TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE segments (
+  id            INTEGER PRIMARY KEY,
+  camera_id     TEXT NOT NULL REFERENCES cameras(id),
+  file          TEXT NOT NULL UNIQUE,
+  start_us      INTEGER NOT NULL,
+  duration_us   INTEGER,
+  size_bytes    INTEGER NOT NULL DEFAULT 0,
+  state         TEXT NOT NULL CHECK (state IN ('recording', 'complete', 'missing', 'deleting')),
+  permanent     INTEGER NOT NULL DEFAULT 0,
+  expires_us    INTEGER,
+  notified_us   INTEGER,
+  created_us    INTEGER NOT NULL,
+  updated_us    INTEGER NOT NULL
+);
+CREATE INDEX segments_camera_start ON segments (camera_id, start_us);
+CREATE INDEX segments_expiry ON segments (expires_us) WHERE permanent = 0;
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  at_us       INTEGER NOT NULL,
+  received_us INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  camera_id   TEXT,
+  segment     TEXT,
+  outcome     TEXT NOT NULL,
+  detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_at ON events (at_us);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+Database::Lease::Lease(Database& d) : owner(d) {
+  {
+    std::lock_guard lock(d.pool_mutex_);
+    if (!d.readers_.empty()) {
+      db = std::move(d.readers_.back());
+      d.readers_.pop_back();
+    }
+  }
+  if (!db) db = d.open_connection(false);
+}
+
+Database::Lease::~Lease() {
+  std::lock_guard lock(owner.pool_mutex_);
+  if (owner.readers_.size() < 16) owner.readers_.push_back(std::move(db));
+}
+
+std::unique_ptr<SQLite::Database> Database::open_connection(bool write) const {
+  try {
+    int flags = write ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX
+                      : SQLite::OPEN_READONLY | SQLite::OPEN_FULLMUTEX;
+    auto db = std::make_unique<SQLite::Database>(file_.string(), flags, 5000);
+    db->exec("PRAGMA foreign_keys = ON");
+    db->exec("PRAGMA temp_store = MEMORY");
+    db->exec("PRAGMA cache_size = -8000");
+    if (write) {
+      db->exec("PRAGMA journal_mode = WAL");
+      db->exec("PRAGMA synchronous = NORMAL");
+    }
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw Error(fmt::format("cannot open index {}: {}", file_.string(), e.what()));
+  }
+}
+
+Database::Database(std::filesystem::path file) : file_(std::move(file)) {
+  std::error_code ec;
+  if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
+  writer_ = open_connection(true);
+  migrate();
+}
+
+Database::~Database() = default;
+
+int Database::latest_schema_version() { return kLatest; }
+
+int Database::schema_version() {
+  std::lock_guard lock(write_mutex_);
+  return writer_->execAndGet("PRAGMA user_version").getInt();
+}
+
+void Database::migrate() {
+  std::lock_guard lock(write_mutex_);
+  int version = writer_->execAndGet("PRAGMA user_version").getInt();
+  if (version > kLatest)
+    throw Error(fmt::format("index {} has schema version {}, newer than this hook-server ({}): upgrade hook-server",
+                            file_.string(), version, kLatest));
+  for (int v = version; v < kLatest; ++v) {
+    try {
+      SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+      writer_->exec(kMigrations[v]);
+      writer_->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      tx.commit();
+    } catch (const SQLite::Exception& e) {
+      throw Error(fmt::format("index {}: migration to schema {} failed: {}", file_.string(), v + 1, e.what()));
+    }
+    log::get("index")->info("migrated {} to schema version {}", file_.string(), v + 1);
+  }
+}
+
+}  // namespace hs

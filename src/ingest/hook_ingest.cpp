@@ -1,0 +1,144 @@
+// Hook events into index rows.
+#include "ingest/hook_ingest.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include "index/cameras.hpp"
+#include "index/events.hpp"
+#include "index/segments.hpp"
+#include "util/error.hpp"
+#include "util/fs.hpp"
+#include "util/log.hpp"
+
+namespace hs {
+
+HookIngest::HookIngest(const Config& config, Database& db, const Clock& clock)
+    : config_(config),
+      db_(db),
+      clock_(clock),
+      record_path_(config.mediamtx.record_path, config.mediamtx.record_format, Zone::named(config.mediamtx.timezone)),
+      naming_(config.mediamtx.path_prefix),
+      root_(config.recordings_root()) {}
+
+void HookIngest::invalidate_cameras() {
+  std::lock_guard lock(cache_mutex_);
+  cache_.clear();
+}
+
+HookIngest::CameraRef HookIngest::camera_for_path(const std::string& path) {
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(path); it != cache_.end()) return it->second;
+  }
+  auto now = clock_.now();
+  CameraRef ref = db_.write([&](SQLite::Database& w) {
+    auto row = cameras::by_path(w, path);
+    if (!row) {
+      Camera c;
+      c.id = naming_.id_for(path);
+      // Another path already owns this id (e.g. "7" and "camera_7"): keep ids unique.
+      for (int n = 2; cameras::get(w, c.id); ++n) c.id = fmt::format("{}~{}", naming_.id_for(path), n);
+      c.path = path;
+      c.name = path;
+      c.plan = config_.retention.default_plan;
+      c.origin = CameraOrigin::discovered;
+      cameras::upsert(w, c, now);
+      log::get("hooks")->info("path {} is not a configured camera: indexed as unmanaged camera {}", quote(path), quote(c.id));
+      row = cameras::get(w, c.id);
+    }
+    const Camera& c = row->camera;
+    Micros retention = config_.retention.plans.count(c.plan) ? config_.retention.plans.at(c.plan)
+                                                             : config_.retention.plans.at(config_.retention.default_plan);
+    if (c.retention_override) retention = *c.retention_override;
+    return CameraRef{c.id, retention};
+  });
+  std::lock_guard lock(cache_mutex_);
+  cache_[path] = ref;
+  return ref;
+}
+
+HookIngest::SegmentRef HookIngest::resolve_segment(const std::string& segment_path) const {
+  auto rel = confine(root_, config_.mediamtx.working_dir, segment_path);
+  auto decoded = record_path_.decode_or_throw(rel.string());
+  return {rel.string(), std::move(decoded)};
+}
+
+HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
+  auto now = clock_.now();
+  events::Entry entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, {}, {}, {}, {}};
+  try {
+    CameraRef cam = camera_for_path(e.path);
+    entry.camera_id = cam.id;
+    Outcome out;
+    out.camera_id = cam.id;
+    switch (e.kind) {
+      case HookKind::available:
+      case HookKind::unavailable: {
+        auto state = e.kind == HookKind::available ? StreamState::active : StreamState::stopped;
+        out.changed = db_.write([&](SQLite::Database& w) {
+          bool changed = cameras::apply_status(w, cam.id, state, e.time, e.source_type);
+          entry.outcome = changed ? "applied" : "unchanged";
+          events::append(w, entry);
+          return changed;
+        });
+        break;
+      }
+      case HookKind::segment_create:
+      case HookKind::segment_complete:
+        out = apply_segment(e, cam);
+        break;
+      default:  // online/offline/read/unread: recorded only
+        db_.write([&](SQLite::Database& w) {
+          entry.outcome = "logged";
+          entry.detail = e.reader_type;
+          events::append(w, entry);
+        });
+        break;
+    }
+    return out;
+  } catch (const BadInput& err) {
+    entry.outcome = "rejected";
+    entry.detail = err.what();
+    if (entry.segment.empty()) entry.segment = e.segment_path;
+    db_.write([&](SQLite::Database& w) { events::append(w, entry); });
+    log::get("hooks")->warn("{} hook for path {} rejected: {}", hook_kind_name(e.kind), quote(e.path), err.what());
+    throw;
+  }
+}
+
+HookIngest::Outcome HookIngest::apply_segment(const HookEvent& e, const CameraRef& cam) {
+  SegmentRef seg = resolve_segment(e.segment_path);
+  if (seg.decoded.path != e.path)
+    throw BadInput(fmt::format("MTX_SEGMENT_PATH {} belongs to path {}, but MTX_PATH is {}", quote(e.segment_path),
+                               quote(seg.decoded.path), quote(e.path)));
+  auto now = clock_.now();
+  TimePoint expires = seg.decoded.start + cam.retention;
+  std::int64_t size = 0;
+  bool present = true;
+  if (e.kind == HookKind::segment_complete) {
+    struct stat st {};
+    present = ::stat((root_ / seg.file).c_str(), &st) == 0;
+    size = present ? static_cast<std::int64_t>(st.st_size) : 0;
+  }
+  return db_.write([&](SQLite::Database& w) {
+    Outcome out;
+    out.camera_id = cam.id;
+    if (e.kind == HookKind::segment_create) {
+      out.changed = segments::created(w, cam.id, seg.file, seg.decoded.start, expires, now);
+    } else {
+      out.changed = segments::completed(w, cam.id, seg.file, seg.decoded.start, e.segment_duration, size, expires, now);
+    }
+    auto row = segments::by_file(w, seg.file);
+    if (row) {
+      out.segment_id = row->id;
+      if (!present) out.changed |= segments::set_state(w, row->id, SegmentState::missing, now);
+    }
+    events::append(w, events::Entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, cam.id, seg.file,
+                                    out.changed ? "applied" : "unchanged",
+                                    present ? "" : "file not found at segment-complete"});
+    return out;
+  });
+}
+
+}  // namespace hs

@@ -1,0 +1,37 @@
+#pragma once
+// Reconciliation: makes the index agree with the recordings on disk. Files that no hook announced
+// (server down, MediaMTX crashed: no complete hook after a crash) are indexed with the duration read
+// from the fMP4 itself; a file still growing stays `recording`; rows whose file vanished become
+// `missing` (and `complete` again if it comes back); `recording` rows whose file stopped growing
+// are finished. Nothing is deleted here.
+#include <chrono>
+
+#include "config/config.hpp"
+#include "index/database.hpp"
+#include "ingest/hook_ingest.hpp"
+
+namespace hs {
+
+class Reconciler {
+ public:
+  Reconciler(const Config& config, Database& db, HookIngest& ingest, const Clock& clock);
+
+  struct Report {
+    std::size_t scanned = 0;    // files matching recordPath
+    std::size_t ignored = 0;    // other files (sidecars, temp files) and symlinks
+    std::size_t added = 0;      // new rows
+    std::size_t finished = 0;   // recording rows whose file stopped growing
+    std::size_t missing = 0;    // rows whose file vanished
+    std::size_t restored = 0;   // missing rows whose file is back
+    Micros elapsed{0};
+  };
+  Report run();
+
+ private:
+  const Config& config_;
+  Database& db_;
+  HookIngest& ingest_;
+  const Clock& clock_;
+};
+
+}  // namespace hs
