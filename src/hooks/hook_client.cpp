@@ -63,7 +63,12 @@ HookDelivery run_hook_client(const std::string& event, const HookClientOptions& 
     auto res = cli.Post(fmt::format("/hooks/{}", hook_kind_name(*kind)), headers, body, "application/json");
     if (res && res->status >= 200 && res->status < 300) return HookDelivery::delivered;
     if (res && res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429) {
-      err << "hook-server hook " << event << ": server refused the event (" << res->status << "): " << res->body << "\n";
+      std::string message = res->body;
+      try {
+        message = nlohmann::json::parse(res->body).at("error").get<std::string>();
+      } catch (const std::exception&) {
+      }
+      err << "hook-server hook " << event << ": server refused the event (" << res->status << "): " << message << "\n";
       return HookDelivery::rejected;
     }
     reason = res ? fmt::format("server answered {}", res->status) : fmt::format("{}", httplib::to_string(res.error()));

@@ -1,0 +1,108 @@
+// hook-server.yml: defaults, relative paths, and errors that name file:line:column, key and value.
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "util/error.hpp"
+
+using namespace hs;
+
+namespace {
+Config parse(const std::string& yaml) { return parse_config(yaml, "/etc/hs/hook-server.yml"); }
+}  // namespace
+
+TEST_CASE("an empty config gives the documented defaults", "[config]") {
+  Config c = parse("");
+  CHECK(c.listen() == "127.0.0.1:9980");
+  CHECK(c.data_dir == "/etc/hs/var");
+  CHECK(c.mediamtx.working_dir == "/etc/hs/var/mediamtx");
+  CHECK(c.recordings_root() == "/etc/hs/var/mediamtx/recordings");
+  CHECK(c.mediamtx.path_prefix == "camera_");
+  CHECK(c.retention.plans.at("basic") == std::chrono::hours{24 * 7});
+  CHECK(c.retention.plans.at("pro") == std::chrono::hours{24 * 15});
+  CHECK(c.retention.plans.at("premium") == std::chrono::hours{24 * 30});
+  CHECK(c.retention.default_plan == "basic");
+  CHECK(c.cameras.empty());
+}
+
+TEST_CASE("the sample config loads", "[config]") {
+  Config c = load_config(HOOK_SERVER_SOURCE_DIR "/examples/hook-server.yml");
+  REQUIRE(c.cameras.size() == 2);
+  CHECK(c.cameras[0].id == "1");
+  CHECK(c.cameras[0].plan == "pro");
+  CHECK(c.retention_for(&c.cameras[0]) == std::chrono::hours{24 * 15});
+  CHECK(c.mediamtx.output.filename() == "mediamtx.yml");
+}
+
+TEST_CASE("relative paths resolve against the config's folder; record_path against working_dir", "[config]") {
+  Config c = parse(R"(
+data_dir: data
+mediamtx:
+  working_dir: ../mtx
+  record_path: /srv/rec/%path/%Y-%m-%d_%H-%M-%S-%f
+cameras:
+  - {id: cam-1, source: "rtsp://u:p@10.0.0.1/s", plan: premium, retention: 3d, record: false}
+)");
+  CHECK(c.data_dir == "/etc/hs/data");
+  CHECK(c.mediamtx.working_dir == "/etc/mtx");
+  CHECK(c.recordings_root() == "/srv/rec");
+  REQUIRE(c.cameras.size() == 1);
+  CHECK(c.cameras[0].name == "cam-1");
+  CHECK_FALSE(c.cameras[0].record);
+  CHECK(c.retention_for(&c.cameras[0]) == std::chrono::hours{72});
+}
+
+TEST_CASE("config errors name file, line, column, key and value", "[config]") {
+  struct Row {
+    const char* yaml;
+    const char* message;
+  };
+  const Row rows[] = {
+      {"retention:\n  plans:\n    pro: fifteen\n",
+       "/etc/hs/hook-server.yml:3:10: retention.plans.pro: expected a duration like 15d, 90m or 30s, got \"fifteen\""},
+      {"server:\n  listen: localhost\n",
+       "/etc/hs/hook-server.yml:2:11: server.listen: expected host:port like 127.0.0.1:9980, got \"localhost\""},
+      {"server:\n  lisen: 1.2.3.4:1\n",
+       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads)"},
+      {"cameras:\n  - id: \"a b\"\n",
+       "/etc/hs/hook-server.yml:2:9: cameras[0].id: expected 1-64 characters from [A-Za-z0-9_-], got \"a b\""},
+      {"cameras:\n  - id: x\n    plan: gold\n",
+       "/etc/hs/hook-server.yml:3:11: cameras[0].plan: no plan named \"gold\" in retention.plans"},
+      {"cameras:\n  - id: x\n  - id: x\n",
+       "/etc/hs/hook-server.yml:3:9: cameras[1].id: duplicate camera id \"x\""},
+      {"cameras:\n  - id: x\n    source: ftp://h/x\n",
+       "/etc/hs/hook-server.yml:3:13: cameras[0].source: expected an rtsp://, rtmp://, srt://, http(s):// ... URL or publisher"},
+      {"mediamtx:\n  record_path: ./r/%Y\n",
+       "/etc/hs/hook-server.yml:2:16: mediamtx.record_path: recordPath \"./r/%Y\" must contain %path"},
+      {"mediamtx:\n  timezone: Mars/Base\n",
+       "/etc/hs/hook-server.yml:2:13: mediamtx.timezone: unknown time zone \"Mars/Base\""},
+      {"mediamtx:\n  version: latest\n",
+       "/etc/hs/hook-server.yml:2:12: mediamtx.version: expected a MediaMTX version like 1.20.1, got \"latest\""},
+      {"mediamtx:\n  segment_duration: 48h\n",
+       "/etc/hs/hook-server.yml:2:21: mediamtx.segment_duration: must be above 0s and at most 24h (MediaMTX's limit), got \"2d\""},
+      {"retention:\n  default_plan: gold\n",
+       "/etc/hs/hook-server.yml:2:17: retention.default_plan: no plan named \"gold\" in retention.plans"},
+      {"retention:\n  disk_min_free: lots\n",
+       "/etc/hs/hook-server.yml:2:18: retention.disk_min_free: expected a percentage like 5% or a size like 20G, got \"lots\""},
+      {"snapshots:\n  sources: [rtsp, webcam]\n",
+       "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
+      {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
+      {"colour: blue\n",
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, cameras)"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.yaml);
+    REQUIRE_THROWS_WITH(parse(r.yaml), r.message);
+  }
+}
+
+TEST_CASE("a missing config file is a clear error", "[config]") {
+  REQUIRE_THROWS_WITH(load_config("/nonexistent/hook-server.yml"),
+                      "/nonexistent/hook-server.yml: cannot read: No such file or directory");
+}
+
+TEST_CASE("disk floors read percentages and sizes", "[config]") {
+  CHECK(parse("retention: {disk_min_free: 5%}").retention.disk_min_free.percent == 5);
+  auto f = parse("retention: {disk_min_free: 20G}").retention.disk_min_free;
+  CHECK(f.bytes == 20'000'000'000ULL);
+  CHECK(f.percent == 0);
+}

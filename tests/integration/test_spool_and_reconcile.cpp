@@ -1,0 +1,193 @@
+// Nothing is lost: events spooled while the server is down (or killed with SIGKILL) are ingested
+// when it is back, and files no hook announced are found by reconciliation.
+#include <arpa/inet.h>
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "support/media.hpp"
+#include "support/mediamtx_standin.hpp"
+#include "support/server_fixture.hpp"
+
+using namespace hs;
+using namespace hs::test;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kCameras = R"(cameras:
+  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
+)";
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+// Empty segment files named like MediaMTX's, one a minute.
+std::vector<std::string> touch_segments(const fs::path& working_dir, const std::string& path, int count) {
+  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone{});
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    std::string rel = rp.encode(path, parse_rfc3339("2025-02-01T00:00:00Z") + std::chrono::minutes{i});
+    fs::create_directories((working_dir / "recordings" / rel).parent_path());
+    std::ofstream(working_dir / "recordings" / rel) << "segment " << i;
+    names.push_back("./recordings/" + rel);
+  }
+  return names;
+}
+
+bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds{10}) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return done();
+}
+
+void set_mtime_ago(const fs::path& p, std::chrono::seconds ago) {
+  fs::last_write_time(p, fs::file_time_type::clock::now() - ago);
+}
+
+}  // namespace
+
+TEST_CASE("hooks fired while the server is down are spooled and ingested at restart", "[e2e][spool]") {
+  ServerFixture server(kCameras);
+  server.start();
+  server.stop();  // the port in the config file now refuses connections
+  MediamtxStandin mtx(server.working_dir());
+  auto names = touch_segments(server.working_dir(), "camera_1", 5);
+  for (const auto& n : names)
+    mtx.launch(server.hook_command("segment-complete"), MediamtxStandin::segment_complete_vars("camera_1", n, 60));
+  mtx.launch(server.hook_command("ready"), MediamtxStandin::ready_vars("camera_1"));
+  for (const auto& r : mtx.wait_all()) {
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("event spooled in") != std::string::npos);
+    CHECK(r.elapsed < std::chrono::seconds{3});
+  }
+  CHECK(fs::file_size(server.spool_dir() / "events.jsonl") > 0);
+
+  server.start();  // drains the spool at start
+  REQUIRE(wait_for([&] { return server.get("/api/cameras/1/recordings")["recordings"].size() == 5; }));
+  CHECK(server.get("/api/cameras/1")["status"]["state"] == "active");
+  REQUIRE(wait_for([&] { return server.get("/api/health")["spool_pending_bytes"] == 0; }));
+}
+
+TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
+  TempDir dir;
+  int port = free_port();
+  fs::path cfg = dir.path() / "hook-server.yml";
+  std::ofstream(cfg) << fmt::format("server: {{listen: 127.0.0.1:{}}}\ndata_dir: ./var\nmediamtx: {{working_dir: ./mtx, timezone: UTC}}\n{}",
+                                    port, kCameras);
+  fs::path working = dir.path() / "mtx";
+  auto names = touch_segments(working, "camera_1", 40);
+  MediamtxStandin procs(dir.path());
+  const std::string serve = fmt::format("{} serve --config '{}'", HOOK_SERVER_BIN, cfg.string());
+  auto healthy = [&] {
+    httplib::Client cli("127.0.0.1", port);
+    auto res = cli.Get("/api/health");
+    return res && res->status == 200;
+  };
+  int server = procs.launch(serve, {});
+  REQUIRE(wait_for(healthy));
+
+  MediamtxStandin mtx(working);
+  const std::string hook = fmt::format("{} hook segment-complete --config '{}'", HOOK_SERVER_BIN, cfg.string());
+  for (int i = 0; i < 20; ++i) mtx.launch(hook, MediamtxStandin::segment_complete_vars("camera_1", names[i], 60));
+  ::kill(procs.run(server).pid, SIGKILL);  // mid-flight
+  for (int i = 20; i < 40; ++i) mtx.launch(hook, MediamtxStandin::segment_complete_vars("camera_1", names[i], 60));
+  for (const auto& r : mtx.wait_all()) {
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+  }
+  procs.wait(server);
+
+  int again = procs.launch(serve, {});
+  REQUIRE(wait_for(healthy));
+  httplib::Client cli("127.0.0.1", port);
+  REQUIRE(wait_for([&] {
+    auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
+    return res && json::parse(res->body)["recordings"].size() == 40;
+  }));
+  auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
+  for (const auto& r : json::parse(res->body)["recordings"]) CHECK(r["state"] == "complete");
+  procs.interrupt(again);
+  auto stopped = procs.wait(again);
+  CHECK(stopped.exit_code == 0);
+}
+
+TEST_CASE("reconciliation indexes files no hook announced and tracks vanished ones", "[e2e][reconcile]") {
+  ServerFixture server(kCameras);
+  server.start();
+  TempDir media;
+  auto made = make_segments(media.path(), 3, 2.0);
+  auto names = place_segments(made, server.working_dir(), "camera_1", parse_rfc3339("2025-01-15T10:00:00Z"), 2.0);
+  for (size_t i = 0; i < 2; ++i) set_mtime_ago(server.working_dir() / names[i], std::chrono::seconds{600});
+  // names[2] was just written: still growing, as the segment MediaMTX is recording.
+  std::ofstream(server.working_dir() / (names[0] + ".json")) << "{}";          // a sidecar
+  std::ofstream(server.recordings() / "camera_1" / "notes.txt") << "hello";     // not a segment
+  fs::create_symlink("/etc/hostname", server.recordings() / "camera_1" / "2025-01-15_11-00-00-000000.mp4");
+
+  auto report = server.app().reconcile();
+  CHECK(report.scanned == 3);
+  CHECK(report.added == 3);
+  CHECK(report.ignored == 3);
+  json page = server.get("/api/cameras/1/recordings");
+  REQUIRE(page["recordings"].size() == 3);
+  for (int i = 0; i < 2; ++i) {
+    const json& r = page["recordings"][i];
+    CAPTURE(r.dump());
+    CHECK(r["state"] == "complete");
+    CHECK(r["duration_s"].get<double>() == Approx(2.0).margin(0.041));
+    CHECK(r["size_bytes"] == static_cast<int64_t>(fs::file_size(server.working_dir() / names[i])));
+  }
+  CHECK(page["recordings"][2]["state"] == "recording");
+  CHECK(page["recordings"][2]["duration_s"].is_null());
+
+  // Again: nothing new. Then the growing file stops growing, one file vanishes.
+  CHECK(server.app().reconcile().added == 0);
+  set_mtime_ago(server.working_dir() / names[2], std::chrono::seconds{600});
+  fs::path gone = server.working_dir() / names[0];
+  fs::path kept = server.dir() / "kept.mp4";
+  fs::rename(gone, kept);
+  report = server.app().reconcile();
+  CHECK(report.finished == 1);
+  CHECK(report.missing == 1);
+  page = server.get("/api/cameras/1/recordings");
+  CHECK(page["recordings"][0]["state"] == "missing");
+  CHECK(page["recordings"][2]["state"] == "complete");
+  CHECK(page["recordings"][2]["duration_s"].get<double>() == Approx(2.0).margin(0.041));
+  // It comes back.
+  fs::rename(kept, gone);
+  CHECK(server.app().reconcile().restored == 1);
+  CHECK(server.get("/api/cameras/1/recordings")["recordings"][0]["state"] == "complete");
+  CHECK(fs::exists(server.recordings() / "camera_1" / "notes.txt"));
+}
+
+TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][reconcile]") {
+  ServerFixture server(kCameras);
+  auto names = touch_segments(server.working_dir(), "camera_1", 10000);
+  for (const auto& n : names) set_mtime_ago(server.working_dir() / n, std::chrono::seconds{600});
+  std::string out;
+  int rc = run_command({HOOK_SERVER_BIN, "reconcile", "--config", server.config_file().string()}, &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK(out.find("10000 segment files: 10000 added") != std::string::npos);
+  server.start();
+  CHECK(server.get("/api/cameras/1")["recordings"]["segments"] == 10000);
+}

@@ -1,0 +1,105 @@
+// The in-process server fixture.
+#include "support/server_fixture.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "config/config.hpp"
+#include "domain/record_path.hpp"
+
+namespace hs::test {
+
+namespace fs = std::filesystem;
+
+ServerFixture::ServerFixture(std::string yaml_extra, std::string timezone)
+    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(timezone)) {
+  fs::create_directories(recordings());
+  write_config();
+}
+
+ServerFixture::~ServerFixture() { stop(); }
+
+void ServerFixture::write_config() {
+  std::ofstream out(config_file());
+  out << fmt::format(R"(server:
+  listen: 127.0.0.1:{}
+data_dir: ./var
+reconcile_interval: 1h
+mediamtx:
+  working_dir: ./mtx
+  timezone: {}
+  urls: {{rtsp: "rtsp://127.0.0.1:8554", hls: "http://127.0.0.1:8888", webrtc: "http://127.0.0.1:8889", playback: "http://127.0.0.1:9996"}}
+)",
+                     port_, timezone_)
+      << yaml_extra_ << "\n";
+}
+
+void ServerFixture::start() {
+  if (app_) return;
+  Config config = load_config(config_file());
+  app_ = std::make_unique<ServerApp>(std::move(config));
+  port_ = app_->bind();
+  write_config();  // hook clients read the port from the file
+  thread_ = std::thread([this] { app_->run(); });
+  httplib::Client cli("127.0.0.1", port_);
+  for (int i = 0; i < 200; ++i) {
+    if (auto res = cli.Get("/api/health"); res && res->status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("server did not answer /api/health within 2 s");
+}
+
+void ServerFixture::stop() {
+  if (!app_) return;
+  app_->stop();
+  if (thread_.joinable()) thread_.join();
+  app_.reset();
+}
+
+std::string ServerFixture::url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+
+std::string ServerFixture::hook_command(const std::string& event) const {
+  return fmt::format("{} hook {} --config '{}'", HOOK_SERVER_BIN, event, config_file().string());
+}
+
+httplib::Result ServerFixture::request(const std::string& method, const std::string& path, const std::string& body,
+                                       const httplib::Headers& headers) {
+  httplib::Client cli("127.0.0.1", port_);
+  cli.set_read_timeout(10, 0);
+  if (method == "GET") return cli.Get(path, headers);
+  if (method == "POST") return cli.Post(path, headers, body, "application/json");
+  if (method == "PATCH") return cli.Patch(path, headers, body, "application/json");
+  if (method == "DELETE") return cli.Delete(path, headers);
+  FAIL("unsupported method " << method);
+  return cli.Get(path);
+}
+
+nlohmann::json ServerFixture::get(const std::string& path, int expect_status) {
+  auto res = request("GET", path);
+  REQUIRE(res);
+  INFO("GET " << path << " -> " << res->status << " " << res->body);
+  REQUIRE(res->status == expect_status);
+  REQUIRE(res->get_header_value("Content-Type") == "application/json");
+  return nlohmann::json::parse(res->body);
+}
+
+std::vector<std::string> place_segments(const std::vector<fs::path>& made, const fs::path& working_dir,
+                                        const std::string& path, TimePoint first, double seconds,
+                                        const std::string& timezone) {
+  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone::named(timezone));
+  std::vector<std::string> names;
+  TimePoint start = first;
+  for (const auto& file : made) {
+    std::string rel = rp.encode(path, start);
+    fs::path target = working_dir / "recordings" / rel;
+    fs::create_directories(target.parent_path());
+    fs::rename(file, target);
+    names.push_back("./recordings/" + rel);
+    start += std::chrono::duration_cast<Micros>(std::chrono::duration<double>(seconds));
+  }
+  return names;
+}
+
+}  // namespace hs::test

@@ -1,0 +1,61 @@
+#pragma once
+// The real server in the test process: a temp folder with hook-server.yml, a real SQLite index,
+// MediaMTX's working directory (mtx/) with its recordings root (mtx/recordings), and the HTTP server
+// on 127.0.0.1 at a free port. hook_command() is the runOn* line MediaMTX would run.
+#include <httplib.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "app/server_app.hpp"
+#include "support/media.hpp"
+
+namespace hs::test {
+
+class ServerFixture {
+ public:
+  // `yaml_extra` is appended to the generated hook-server.yml (e.g. a cameras: list).
+  explicit ServerFixture(std::string yaml_extra = "", std::string timezone = "UTC");
+  ~ServerFixture();
+
+  // Starts (or restarts on the same port) the server and waits until /api/health answers.
+  void start();
+  void stop();
+  bool running() const { return app_ != nullptr; }
+
+  ServerApp& app() { return *app_; }
+  const std::filesystem::path& dir() const { return tmp_.path(); }
+  std::filesystem::path config_file() const { return tmp_.path() / "hook-server.yml"; }
+  std::filesystem::path working_dir() const { return tmp_.path() / "mtx"; }
+  std::filesystem::path recordings() const { return working_dir() / "recordings"; }
+  std::filesystem::path spool_dir() const { return tmp_.path() / "var" / "spool"; }
+  int port() const { return port_; }
+  std::string url() const;
+  // `<hook-server binary> hook <event> --config '<file>'`, as gen-config writes it.
+  std::string hook_command(const std::string& event) const;
+
+  // GET/POST on the server; the body parsed as JSON. Fails the test on transport errors.
+  nlohmann::json get(const std::string& path, int expect_status = 200);
+  httplib::Result request(const std::string& method, const std::string& path, const std::string& body = "",
+                          const httplib::Headers& headers = {});
+
+ private:
+  void write_config();
+
+  TempDir tmp_;
+  std::string yaml_extra_, timezone_;
+  int port_ = 0;
+  std::unique_ptr<ServerApp> app_;
+  std::thread thread_;
+};
+
+// Moves the segment files made by make_segments() to the names MediaMTX gives them for `path`
+// starting at `first`, one after another (`seconds` apart), below `recordings`. Returns the names
+// relative to `working_dir` in MediaMTX's form ("./recordings/camera_1/2025-...mp4").
+std::vector<std::string> place_segments(const std::vector<std::filesystem::path>& made,
+                                        const std::filesystem::path& working_dir, const std::string& path,
+                                        TimePoint first, double seconds, const std::string& timezone = "UTC");
+
+}  // namespace hs::test
