@@ -13,8 +13,8 @@ namespace hs::test {
 
 namespace fs = std::filesystem;
 
-ServerFixture::ServerFixture(std::string yaml_extra, std::string timezone)
-    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(timezone)) {
+ServerFixture::ServerFixture(std::string yaml_extra, std::string zone)
+    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(zone)) {
   fs::create_directories(recordings());
   write_config();
 }
@@ -88,7 +88,7 @@ nlohmann::json ServerFixture::get(const std::string& path, int expect_status) {
 std::vector<std::string> place_segments(const std::vector<fs::path>& made, const fs::path& working_dir,
                                         const std::string& path, TimePoint first, double seconds,
                                         const std::string& timezone) {
-  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone::named(timezone));
+  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone::named(zone));
   std::vector<std::string> names;
   TimePoint start = first;
   for (const auto& file : made) {

@@ -17,7 +17,7 @@ namespace hs::test {
 class ServerFixture {
  public:
   // `yaml_extra` is appended to the generated hook-server.yml (e.g. a cameras: list).
-  explicit ServerFixture(std::string yaml_extra = "", std::string timezone = "UTC");
+  explicit ServerFixture(std::string yaml_extra = "", std::string zone = "UTC");
   ~ServerFixture();
 
   // Starts (or restarts on the same port) the server and waits until /api/health answers.
