@@ -64,6 +64,53 @@ CREATE TABLE events (
 );
 CREATE INDEX events_at ON events (at_us);
 )sql",
+    // 2: retention: permanent clips, deletion audit, notifications with their deliveries, the
+    // retention each camera's expiries were computed with.
+    R"sql(
+ALTER TABLE segments ADD COLUMN delete_reason TEXT;
+ALTER TABLE cameras ADD COLUMN applied_retention_us INTEGER;
+CREATE INDEX segments_deleting ON segments (state) WHERE state = 'deleting';
+CREATE TABLE clips (
+  id          INTEGER PRIMARY KEY,
+  camera_id   TEXT NOT NULL REFERENCES cameras(id),
+  start_us    INTEGER NOT NULL,
+  end_us      INTEGER NOT NULL CHECK (end_us > start_us),
+  label       TEXT NOT NULL DEFAULT '',
+  created_us  INTEGER NOT NULL
+);
+CREATE INDEX clips_camera_start ON clips (camera_id, start_us);
+CREATE TABLE audit (
+  id          INTEGER PRIMARY KEY,
+  at_us       INTEGER NOT NULL,
+  segment_id  INTEGER NOT NULL,
+  camera_id   TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  start_us    INTEGER NOT NULL,
+  size_bytes  INTEGER NOT NULL,
+  reason      TEXT NOT NULL CHECK (reason IN ('retention', 'disk', 'manual')),
+  outcome     TEXT NOT NULL
+);
+CREATE INDEX audit_camera_at ON audit (camera_id, at_us);
+CREATE INDEX audit_at ON audit (at_us);
+CREATE TABLE notifications (
+  id          INTEGER PRIMARY KEY,
+  created_us  INTEGER NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('expiry', 'disk', 'alert')),
+  camera_id   TEXT,
+  payload     TEXT NOT NULL
+);
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+  url             TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'delivered')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_us INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_us    INTEGER
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'delivered';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));

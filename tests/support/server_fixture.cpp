@@ -87,7 +87,7 @@ nlohmann::json ServerFixture::get(const std::string& path, int expect_status) {
 
 std::vector<std::string> place_segments(const std::vector<fs::path>& made, const fs::path& working_dir,
                                         const std::string& path, TimePoint first, double seconds,
-                                        const std::string& timezone) {
+                                        const std::string& zone) {
   RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone::named(zone));
   std::vector<std::string> names;
   TimePoint start = first;
