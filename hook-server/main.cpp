@@ -2,6 +2,7 @@
 //   serve       load config -> open index -> start worker -> serve HTTP -> stop on SIGINT/SIGTERM
 //   hook EVENT  read MTX_* -> POST to the server -> spool when it is unreachable -> exit
 //   reconcile   load config -> open index -> one reconciliation pass -> report
+//   cleanup     load config -> open index -> one retention pass (or --dry-run: what it would do)
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
@@ -98,6 +99,29 @@ int reconcile(const std::string& config_file) {
   return 0;
 }
 
+std::string tally_line(const Retention::CameraTally& t) {
+  return fmt::format("camera {}: {} segments, {} bytes, oldest {}, newest {}", t.camera_id, t.count, t.bytes,
+                     t.oldest ? format_rfc3339_ms(*t.oldest) : "-", t.newest ? format_rfc3339_ms(*t.newest) : "-");
+}
+
+int cleanup(const std::string& config_file, bool dry_run) {
+  ServerApp app(load_config(config_file));
+  if (dry_run) {
+    auto plan = app.retention().dry_run();
+    std::cout << "would delete now (expired and notified):" << (plan.deletable.empty() ? " nothing\n" : "\n");
+    for (const auto& t : plan.deletable) std::cout << "  " << tally_line(t) << "\n";
+    std::cout << "would notify now (deleted after the notice):" << (plan.to_notify.empty() ? " nothing\n" : "\n");
+    for (const auto& t : plan.to_notify) std::cout << "  " << tally_line(t) << "\n";
+    return 0;
+  }
+  auto r = app.retention_pass();
+  app.deliver_notifications();
+  std::cout << fmt::format("{} deleted ({} bytes), {} deleted for disk space, {} notified, {} recovered, {} refused{}\n",
+                           r.deleted, r.deleted_bytes, r.disk_deleted, r.notified, r.recovered, r.refused,
+                           r.disk_alert ? "; ALERT: " + app.retention().alert() : "");
+  return r.disk_alert ? 3 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,12 +145,18 @@ int main(int argc, char** argv) {
   auto* reconcile_cmd = cli.add_subcommand("reconcile", "index recordings on disk that no hook announced, once");
   reconcile_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
 
+  auto* cleanup_cmd = cli.add_subcommand("cleanup", "run one retention pass (notify, delete expired, disk guard)");
+  cleanup_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+  bool dry_run = false;
+  cleanup_cmd->add_flag("--dry-run", dry_run, "print what would be deleted and notified, touch nothing");
+
   CLI11_PARSE(cli, argc, argv);
   try {
     log::set_level(log_level);
     if (*serve_cmd) return serve(config_file, listen);
     if (*hook_cmd) return hook(event, hook_config, url, spool);
     if (*reconcile_cmd) return reconcile(config_file);
+    if (*cleanup_cmd) return cleanup(config_file, dry_run);
   } catch (const std::exception& e) {
     std::cerr << "hook-server: " << e.what() << "\n";
     return 1;

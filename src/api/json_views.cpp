@@ -17,12 +17,6 @@ StreamBases bases(const Config& c) {
   return {c.mediamtx.urls.rtsp, c.mediamtx.urls.hls, c.mediamtx.urls.webrtc, c.mediamtx.urls.playback};
 }
 
-Micros retention_of(const Config& config, const Camera& cam) {
-  if (cam.retention_override) return *cam.retention_override;
-  auto it = config.retention.plans.find(cam.plan);
-  return it != config.retention.plans.end() ? it->second : config.retention.plans.at(config.retention.default_plan);
-}
-
 std::string url_escape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
@@ -37,7 +31,7 @@ std::string url_escape(std::string_view s) {
 nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary) {
   const Camera& c = row.camera;
   auto urls = stream_urls(bases(config), c.path, c.id);
-  auto retention = retention_of(config, c);
+  auto retention = config.retention_for(c.plan, c.retention_override);
   return {
       {"id", c.id},
       {"name", c.name},

@@ -43,10 +43,13 @@ const CameraConfig* Config::find_camera(std::string_view id) const {
 }
 
 Micros Config::retention_for(const CameraConfig* camera) const {
-  if (camera && camera->retention) return *camera->retention;
-  if (camera) {
-    if (auto it = retention.plans.find(camera->plan); it != retention.plans.end()) return it->second;
-  }
+  if (!camera) return retention.plans.at(retention.default_plan);
+  return retention_for(camera->plan, camera->retention);
+}
+
+Micros Config::retention_for(std::string_view plan, std::optional<Micros> override_value) const {
+  if (override_value) return *override_value;
+  if (auto it = retention.plans.find(std::string(plan)); it != retention.plans.end()) return it->second;
   return retention.plans.at(retention.default_plan);
 }
 

@@ -93,6 +93,7 @@ struct Config {
   const CameraConfig* find_camera(std::string_view id) const;
   // Retention of a camera: its override, else its plan, else the default plan.
   Micros retention_for(const CameraConfig* camera) const;
+  Micros retention_for(std::string_view plan, std::optional<Micros> override_value) const;
 };
 
 // Reads and validates a config file. Throws ConfigError:

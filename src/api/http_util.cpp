@@ -1,0 +1,113 @@
+// Shared request/response helpers.
+#include "api/http_util.hpp"
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace hs {
+
+void json_reply(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void json_error(httplib::Response& res, int status, const std::string& message) {
+  json_reply(res, status, {{"error", message}});
+}
+
+Handler guard(Handler fn) {
+  return [fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
+    try {
+      fn(req, res);
+    } catch (const BadInput& e) {
+      json_error(res, 400, e.what());
+    } catch (const Unauthorized& e) {
+      json_error(res, 401, e.what());
+    } catch (const NotFound& e) {
+      json_error(res, 404, e.what());
+    } catch (const Conflict& e) {
+      json_error(res, 409, e.what());
+    } catch (const std::exception& e) {
+      log::get("api")->error("{} {}: {}", req.method, req.path, e.what());
+      json_error(res, 500, fmt::format("internal error: {}", e.what()));
+    }
+  };
+}
+
+std::optional<std::string> param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  return req.get_param_value(name);
+}
+
+std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
+  auto v = param(req, name);
+  if (!v) return std::nullopt;
+  try {
+    return parse_rfc3339(*v);
+  } catch (const BadInput& e) {
+    throw BadInput(fmt::format("{}: {}", name, e.what()));
+  }
+}
+
+std::optional<Micros> duration_param(const httplib::Request& req, const char* name) {
+  auto v = param(req, name);
+  if (!v) return std::nullopt;
+  try {
+    return parse_duration(*v);
+  } catch (const BadInput& e) {
+    throw BadInput(fmt::format("{}: {}", name, e.what()));
+  }
+}
+
+int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi) {
+  auto v = param(req, name);
+  if (!v) return fallback;
+  size_t used = 0;
+  int x = 0;
+  try {
+    x = std::stoi(*v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v->size() || x < lo || x > hi)
+    throw BadInput(fmt::format("{}: expected an integer from {} to {}, got {}", name, lo, hi, quote(*v)));
+  return x;
+}
+
+std::int64_t id_from_path(const std::string& raw, const char* what) {
+  std::int64_t id = 0;
+  size_t used = 0;
+  try {
+    id = std::stoll(raw, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != raw.size() || id <= 0)
+    throw BadInput(fmt::format("id: expected a {} id (a positive integer), got {}", what, quote(raw)));
+  return id;
+}
+
+nlohmann::json json_body(const httplib::Request& req) {
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw BadInput(fmt::format("body: not JSON: {}", e.what()));
+  }
+  if (!body.is_object()) throw BadInput("body: expected a JSON object");
+  return body;
+}
+
+void require_token(const httplib::Request& req, const Config& config) {
+  const auto& token = config.server.api_token;
+  if (token.empty()) return;
+  const std::string expected = "Bearer " + token;
+  const std::string& got = req.get_header_value("Authorization");
+  unsigned char diff = got.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < std::min(got.size(), expected.size()); ++i) diff |= static_cast<unsigned char>(got[i] ^ expected[i]);
+  if (diff) throw Unauthorized("this endpoint needs \"Authorization: Bearer <api_token>\"");
+}
+
+}  // namespace hs

@@ -1,0 +1,221 @@
+// Retention routes. Mutating ones need the API token when one is configured.
+#include "api/retention_routes.hpp"
+
+#include <fmt/format.h>
+
+#include "api/http_api.hpp"
+#include "api/http_util.hpp"
+#include "api/json_views.hpp"
+#include "index/audit.hpp"
+#include "index/clips.hpp"
+#include "index/notifications.hpp"
+#include "index/segments.hpp"
+#include "retention/retention.hpp"
+#include "util/error.hpp"
+
+namespace hs {
+
+namespace {
+
+nlohmann::json clip_json(const Config& config, const Camera& camera, const clips::Clip& c) {
+  std::string base = config.mediamtx.urls.playback;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return {{"id", c.id},
+          {"camera_id", c.camera_id},
+          {"from", format_rfc3339_ms(c.start)},
+          {"to", format_rfc3339_ms(c.end)},
+          {"label", c.label},
+          {"created_at", format_rfc3339_ms(c.created)},
+          {"playback_url", fmt::format("{}/get?path={}&start={}&duration={}", base, camera.path,
+                                       format_rfc3339_us(c.start), to_seconds(c.end - c.start))}};
+}
+
+nlohmann::json tally_json(const Retention::CameraTally& t) {
+  return {{"camera_id", t.camera_id}, {"count", t.count}, {"bytes", t.bytes},
+          {"oldest", time_or_null(t.oldest)}, {"newest", time_or_null(t.newest)}};
+}
+
+void reject_unknown(const nlohmann::json& body, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool ok = false;
+    for (auto a : allowed) ok |= a == key;
+    if (!ok) throw BadInput(fmt::format("body: unknown field {}", quote(key)));
+  }
+}
+
+}  // namespace
+
+void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
+  server.Get("/api/recordings/expiring", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    Micros within = duration_param(req, "within").value_or(ctx.config.retention.notify_before);
+    auto camera = param(req, "camera");
+    int limit = int_param(req, "limit", 500, 1, 5000);
+    auto list = ctx.retention.expiring(within, camera, limit);
+    auto body = ctx.db.read([&](SQLite::Database& r) {
+      nlohmann::json items = nlohmann::json::array();
+      std::map<std::string, Camera> cams;
+      for (const auto& s : list) {
+        if (!cams.count(s.camera_id)) cams[s.camera_id] = camera_or_404(r, s.camera_id).camera;
+        items.push_back(segment_json(ctx.config, cams[s.camera_id], s));
+      }
+      return items;
+    });
+    json_reply(res, 200, {{"within_s", to_seconds(within)}, {"recordings", std::move(body)}});
+  }));
+
+  server.Patch(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    require_token(req, ctx.config);
+    auto id = id_from_path(req.matches[1].str(), "recording");
+    auto body = json_body(req);
+    reject_unknown(body, {"permanent"});
+    auto it = body.find("permanent");
+    if (it == body.end() || !it->is_boolean())
+      throw BadInput(fmt::format("permanent: expected true or false, got {}", it == body.end() ? "nothing" : it->dump()));
+    auto seg = ctx.retention.set_permanent(id, it->get<bool>());
+    auto camera = ctx.db.read([&](SQLite::Database& r) { return camera_or_404(r, seg.camera_id).camera; });
+    json_reply(res, 200, segment_json(ctx.config, camera, seg));
+  }));
+
+  server.Delete(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    require_token(req, ctx.config);
+    auto id = id_from_path(req.matches[1].str(), "recording");
+    ctx.retention.delete_segment(id);
+    json_reply(res, 200, {{"status", "deleted"}, {"id", id}});
+  }));
+
+  server.Post(R"(/api/cameras/([^/]+)/clips)", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    require_token(req, ctx.config);
+    auto camera_id = req.matches[1].str();
+    auto body = json_body(req);
+    reject_unknown(body, {"from", "to", "label"});
+    auto time_field = [&](const char* name) {
+      auto it = body.find(name);
+      if (it == body.end() || !it->is_string()) throw BadInput(fmt::format("{}: expected an RFC 3339 time", name));
+      try {
+        return parse_rfc3339(it->get<std::string>());
+      } catch (const BadInput& e) {
+        throw BadInput(fmt::format("{}: {}", name, e.what()));
+      }
+    };
+    TimePoint from = time_field("from"), to = time_field("to");
+    if (to <= from)
+      throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(body["from"].get<std::string>()),
+                                 quote(body["to"].get<std::string>())));
+    std::string label;
+    if (auto it = body.find("label"); it != body.end()) {
+      if (!it->is_string() || it->get<std::string>().size() > 200) throw BadInput("label: expected a string of at most 200 characters");
+      label = it->get<std::string>();
+    }
+    auto now = ctx.clock.now();
+    auto out = ctx.db.write([&](SQLite::Database& w) {
+      auto cam = camera_or_404(w, camera_id).camera;
+      auto clip = clips::add(w, camera_id, from, to, label, now);
+      auto j = clip_json(ctx.config, cam, clip);
+      nlohmann::json segs = nlohmann::json::array();
+      for (const auto& s : segments::range(w, camera_id, from, to, 1000, std::nullopt, now).items)
+        segs.push_back(segment_json(ctx.config, cam, s));
+      j["recordings"] = std::move(segs);
+      return j;
+    });
+    json_reply(res, 201, out);
+  }));
+
+  server.Get("/api/clips", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto camera = param(req, "camera");
+    auto body = ctx.db.read([&](SQLite::Database& r) {
+      nlohmann::json items = nlohmann::json::array();
+      std::map<std::string, Camera> cams;
+      for (const auto& c : clips::list(r, camera)) {
+        if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
+        items.push_back(clip_json(ctx.config, cams[c.camera_id], c));
+      }
+      return items;
+    });
+    json_reply(res, 200, {{"clips", std::move(body)}});
+  }));
+
+  server.Get(R"(/api/clips/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto id = id_from_path(req.matches[1].str(), "clip");
+    auto body = ctx.db.read([&](SQLite::Database& r) {
+      auto clip = clips::get(r, id);
+      if (!clip) throw NotFound(fmt::format("clip {} not found", id));
+      auto cam = camera_or_404(r, clip->camera_id).camera;
+      auto j = clip_json(ctx.config, cam, *clip);
+      nlohmann::json segs = nlohmann::json::array();
+      for (const auto& s : segments::range(r, clip->camera_id, clip->start, clip->end, 1000, std::nullopt, ctx.clock.now()).items)
+        segs.push_back(segment_json(ctx.config, cam, s));
+      j["recordings"] = std::move(segs);
+      return j;
+    });
+    json_reply(res, 200, body);
+  }));
+
+  server.Delete(R"(/api/clips/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    require_token(req, ctx.config);
+    auto id = id_from_path(req.matches[1].str(), "clip");
+    ctx.retention.remove_clip(id);
+    json_reply(res, 200, {{"status", "deleted"}, {"id", id}});
+  }));
+
+  server.Get("/api/retention/preview", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto camera = param(req, "camera");
+    auto plan = param(req, "plan");
+    if (plan && !ctx.config.retention.plans.count(*plan))
+      throw BadInput(fmt::format("plan: no plan named {}", quote(*plan)));
+    auto rows = ctx.db.read([&](SQLite::Database& r) {
+      std::vector<cameras::Row> out;
+      if (camera) out.push_back(camera_or_404(r, *camera));
+      else out = cameras::list(r);
+      return out;
+    });
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& row : rows) {
+      const Camera& c = row.camera;
+      std::string p = plan.value_or(c.plan);
+      Micros retention = plan ? ctx.config.retention.plans.at(*plan) : ctx.config.retention_for(c.plan, c.retention_override);
+      auto t = tally_json(ctx.retention.preview(c.id, retention));
+      t["plan"] = p;
+      t["retention_days"] = to_seconds(retention) / 86400.0;
+      items.push_back(std::move(t));
+    }
+    json_reply(res, 200, {{"note", "segments this retention makes expired now; each is deleted only after its expiry notice"},
+                          {"cameras", std::move(items)}});
+  }));
+
+  server.Get("/api/audit", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    auto camera = param(req, "camera");
+    auto from = time_param(req, "from");
+    auto to = time_param(req, "to");
+    int limit = int_param(req, "limit", 500, 1, 5000);
+    auto body = ctx.db.read([&](SQLite::Database& r) {
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& e : audit::query(r, camera, from, to, limit))
+        items.push_back({{"id", e.id}, {"at", format_rfc3339_ms(e.at)}, {"segment_id", e.segment_id},
+                         {"camera_id", e.camera_id}, {"file", e.file}, {"start", format_rfc3339_ms(e.start)},
+                         {"size_bytes", e.size_bytes}, {"reason", e.reason}, {"outcome", e.outcome}});
+      return items;
+    });
+    json_reply(res, 200, {{"audit", std::move(body)}});
+  }));
+
+  server.Get("/api/notifications", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    int limit = int_param(req, "limit", 100, 1, 1000);
+    auto body = ctx.db.read([&](SQLite::Database& r) {
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& n : notifications::list(r, limit)) {
+        nlohmann::json deliveries = nlohmann::json::array();
+        for (const auto& d : n.deliveries)
+          deliveries.push_back({{"url", d.url}, {"state", d.state}, {"attempts", d.attempts},
+                                {"next_attempt", format_rfc3339_ms(d.next_attempt)}, {"last_error", d.last_error},
+                                {"delivered_at", time_or_null(d.delivered)}});
+        items.push_back({{"id", n.id}, {"created_at", format_rfc3339_ms(n.created)}, {"kind", n.kind},
+                         {"camera_id", n.camera_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.camera_id)},
+                         {"payload", nlohmann::json::parse(n.payload)}, {"deliveries", std::move(deliveries)}});
+      }
+      return items;
+    });
+    json_reply(res, 200, {{"notifications", std::move(body)}});
+  }));
+}
+
+}  // namespace hs

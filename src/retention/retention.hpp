@@ -1,0 +1,121 @@
+#pragma once
+// Cyclic retention: the pass that warns, deletes expired footage and guards free disk space, plus
+// the operations that change what may be deleted (permanent flags, clips, plan changes).
+//
+// Rules (the invariants the property test checks):
+//  - A segment expires at start + retention of its camera (plan or override); expires_at is stored.
+//  - Never deleted, by any path: a permanent segment, a segment overlapping a clip of its camera, a
+//    segment still `recording`. The SQL that picks victims enforces this, not only its callers.
+//  - Nothing is deleted by retention before it was notified: the notification step of each pass
+//    warns about everything expiring within `notify_before`; a warning that comes late (the server
+//    was down, a plan got shorter, a permanent flag was removed) pushes the expiry to
+//    now + notify_before, so every deletion is announced at least notify_before - interval ahead.
+//  - Deletion is crash-safe: rows are marked `deleting` in a transaction, files unlinked, rows
+//    forgotten with an audit entry; rows left `deleting` by a crash are finished at the next pass.
+//  - Files are only unlinked inside the recordings root; a path that resolves outside (symlinks) is
+//    never touched.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "domain/segment.hpp"
+#include "index/database.hpp"
+
+namespace hs {
+
+struct DiskUsage {
+  std::uint64_t total = 0;
+  std::uint64_t free = 0;  // available to unprivileged users
+};
+
+// Free-space source: statvfs by default; tests substitute their own.
+class DiskProbe {
+ public:
+  virtual ~DiskProbe() = default;
+  virtual DiskUsage usage(const std::filesystem::path& p) const;
+};
+
+class Retention {
+ public:
+  Retention(const Config& config, Database& db, std::filesystem::path root, const Clock& clock,
+            const DiskProbe& disk);
+
+  struct PassReport {
+    std::size_t recovered = 0;         // `deleting` rows finished after a crash
+    std::size_t notified = 0;          // segments warned about
+    std::size_t notifications = 0;     // grouped notifications written
+    std::size_t deleted = 0;           // by retention
+    std::int64_t deleted_bytes = 0;
+    std::size_t disk_deleted = 0;      // by the disk guard
+    std::int64_t disk_deleted_bytes = 0;
+    std::size_t refused = 0;           // paths outside the root: forgotten, never touched
+    bool disk_alert = false;           // below the floor with nothing left that may be deleted
+    Micros elapsed{0};
+  };
+  PassReport run_pass();
+
+  // What deletion would do now, per camera, without touching anything.
+  struct CameraTally {
+    std::string camera_id;
+    std::int64_t count = 0;
+    std::int64_t bytes = 0;
+    std::optional<TimePoint> oldest, newest;
+  };
+  struct DryRun {
+    std::vector<CameraTally> deletable;  // expired and notified: deleted by a pass now
+    std::vector<CameraTally> to_notify;  // would be warned now (and deleted after the notice)
+  };
+  DryRun dry_run();
+  // Segments of a camera that `retention` makes expired now (ignoring the notice rule).
+  CameraTally preview(const std::string& camera_id, Micros retention);
+
+  // Recomputes the expiry of a camera's segments when its retention changed (plan, override, or
+  // plan durations in the config). Late expiries get the notice rule. Call inside a write.
+  static void apply_camera_retention(SQLite::Database& w, const std::string& camera_id, Micros retention,
+                                     TimePoint now, Micros notify_before);
+  // At start: apply_camera_retention for every camera whose applied retention differs.
+  void sync_expiries();
+
+  // Throws NotFound / Conflict (segment being deleted).
+  Segment set_permanent(std::int64_t segment_id, bool permanent);
+  // Manual deletion of one segment (reason manual). Throws NotFound, Conflict for permanent,
+  // clip-protected or recording segments.
+  void delete_segment(std::int64_t segment_id);
+  // Removes a clip; its segments get the unmark grace (notice first). Throws NotFound.
+  void remove_clip(std::int64_t clip_id);
+
+  // Not permanent, not in a clip, expiring before now + within; soonest first.
+  std::vector<Segment> expiring(Micros within, const std::optional<std::string>& camera_id, int limit);
+
+  // Alert text when the disk guard could not free enough space ("" when fine).
+  std::string alert() const;
+
+ private:
+  struct Victim {
+    std::int64_t id;
+    std::string camera_id, file;
+    TimePoint start;
+    std::int64_t size;
+  };
+  std::size_t recover(PassReport& report);
+  void notify(PassReport& report);
+  void delete_expired(PassReport& report);
+  void guard_disk(PassReport& report);
+  // Unlinks the files of rows already marked `deleting` and forgets them with an audit entry.
+  // Rows whose unlink failed go back to `complete`. Returns the number of rows forgotten.
+  std::size_t finish(const std::vector<Victim>& victims, const std::string& reason, PassReport& report,
+              std::int64_t& bytes);
+  Micros retention_of_camera(SQLite::Database& r, const std::string& camera_id) const;
+
+  const Config& config_;
+  Database& db_;
+  std::filesystem::path root_;
+  const Clock& clock_;
+  const DiskProbe& disk_;
+  mutable std::mutex alert_mutex_;
+  std::string alert_;
+};
+
+}  // namespace hs
