@@ -68,7 +68,7 @@ class Reader {
 
   // Checks that `node` is a mapping holding only `allowed` keys.
   void expect_map(const YAML::Node& node, const std::string& key, std::initializer_list<std::string_view> allowed) const {
-    if (!node.IsMap()) fail(node, key, "expected a mapping");
+    if (!node.IsMap()) fail(node, key.empty() ? "(top level)" : key, "expected a mapping");
     for (const auto& kv : node) {
       auto name = kv.first.as<std::string>();
       bool ok = false;
@@ -140,7 +140,9 @@ class Reader {
   std::string file_;
 };
 
-bool valid_url_scheme(std::string_view url) {
+}  // namespace
+
+bool valid_source_url(std::string_view url) {
   static constexpr std::string_view kSchemes[] = {"rtsp://", "rtsps://", "rtsp+http://", "rtsp+https://",
                                                   "rtsp+ws://", "rtsp+wss://", "rtmp://", "rtmps://",
                                                   "http://", "https://", "srt://", "udp+mpegts://",
@@ -149,6 +151,8 @@ bool valid_url_scheme(std::string_view url) {
     if (url.rfind(s, 0) == 0 && url.size() > s.size()) return true;
   return url == "publisher" || url == "redirect" || url == "rpiCamera";
 }
+
+namespace {
 
 bool valid_http_base(std::string_view url) {
   return (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) && url.size() > 8;
@@ -214,7 +218,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.expect_map(root, "(top level)", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "cameras"});
+  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "cameras"});
 
   if (auto s = root["server"]) {
     r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads"});
@@ -358,7 +362,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
       r.string(n, key, "name", cam.name);
       r.string(n, key, "source", cam.source);
       if (cam.source.empty()) cam.source = "publisher";
-      if (!valid_url_scheme(cam.source))
+      if (!valid_source_url(cam.source))
         r.fail(n["source"], key + ".source", "expected an rtsp://, rtmp://, srt://, http(s):// ... URL or publisher");
       cam.plan = c.retention.default_plan;
       r.string(n, key, "plan", cam.plan);

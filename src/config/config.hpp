@@ -103,5 +103,7 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(const std::string& yaml, const std::filesystem::path& name);
 
 bool valid_camera_id(std::string_view id);
+// A camera source MediaMTX can pull (rtsp://, rtmp://, srt://, http(s):// ...) or "publisher".
+bool valid_source_url(std::string_view url);
 
 }  // namespace hs
