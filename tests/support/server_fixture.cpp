@@ -13,8 +13,8 @@ namespace hs::test {
 
 namespace fs = std::filesystem;
 
-ServerFixture::ServerFixture(std::string yaml_extra, std::string zone)
-    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(zone)) {
+ServerFixture::ServerFixture(std::string yaml_extra, std::string zone, std::string mediamtx_extra)
+    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(zone)), mediamtx_extra_(std::move(mediamtx_extra)) {
   fs::create_directories(recordings());
   write_config();
 }
@@ -31,9 +31,19 @@ mediamtx:
   working_dir: ./mtx
   timezone: {}
   urls: {{rtsp: "rtsp://127.0.0.1:8554", hls: "http://127.0.0.1:8888", webrtc: "http://127.0.0.1:8889", playback: "http://127.0.0.1:9996"}}
+  hook_command: {}
+  base_config: {}/mediamtx-config/base.yml
+  output: ./mediamtx.yml
 )",
-                     port_, timezone_)
-      << yaml_extra_ << "\n";
+                     port_, timezone_, HOOK_SERVER_BIN, HOOK_SERVER_SOURCE_DIR);
+  std::string extra = mediamtx_extra_;
+  for (size_t start = 0; start < extra.size();) {
+    size_t end = extra.find('\n', start);
+    if (end == std::string::npos) end = extra.size();
+    out << "  " << extra.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
+  out << yaml_extra_ << "\n";
 }
 
 void ServerFixture::start() {
