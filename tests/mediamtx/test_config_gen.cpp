@@ -420,7 +420,7 @@ TEST_CASE("invalid inputs fail with messages naming file, place, key and value",
   }
 }
 
-TEST_CASE("--check: out of date after a camera is added, clean after writing", "[mediamtx]") {
+TEST_CASE("check mode: out of date after a camera is added, clean after writing", "[mediamtx]") {
   GenFixture f;
   auto missing = check_mediamtx_config(f.config, f.cameras, reference());
   CHECK(missing.changed);
