@@ -103,6 +103,7 @@ void Retention::sync_expiries() {
 }
 
 Retention::PassReport Retention::run_pass() {
+  std::lock_guard pass(pass_mutex_);
   auto started = std::chrono::steady_clock::now();
   PassReport report;
   recover(report);
@@ -403,6 +404,7 @@ Segment Retention::set_permanent(std::int64_t id, bool permanent) {
 }
 
 void Retention::delete_segment(std::int64_t id) {
+  std::lock_guard pass(pass_mutex_);
   auto now = clock_.now();
   std::vector<Victim> victims = db_.write([&](SQLite::Database& w) {
     auto seg = segments::get(w, id);

@@ -15,6 +15,7 @@
 //  - Files are only unlinked inside the recordings root; a path that resolves outside (symlinks) is
 //    never touched.
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -114,6 +115,7 @@ class Retention {
   std::filesystem::path root_;
   const Clock& clock_;
   const DiskProbe& disk_;
+  std::mutex pass_mutex_;  // one pass or manual deletion at a time: `deleting` rows have one owner
   mutable std::mutex alert_mutex_;
   std::string alert_;
 };
