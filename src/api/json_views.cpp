@@ -53,29 +53,54 @@ nlohmann::json camera_json(const Config& config, const cameras::Row& row, const 
   };
 }
 
-nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s) {
-  nlohmann::json j{
-      {"id", s.id},
-      {"camera_id", s.camera_id},
-      {"file", s.file},
-      {"start", format_rfc3339_ms(s.start)},
-      {"end", nullptr},
-      {"duration_s", nullptr},
-      {"size_bytes", s.size_bytes},
-      {"state", std::string(segment_state_name(s.state))},
-      {"permanent", s.permanent},
-      {"expires_at", time_or_null(s.expires_at)},
-      {"playback_url", nullptr},
-  };
+namespace {
+
+void append_string(std::string& out, std::string_view v) {
+  out += '"';
+  for (unsigned char c : v) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+// Written by hand rather than through nlohmann::json: a day of one-minute segments is 1,440 of
+// these per request, and building and dumping a JSON tree per item cost several microseconds.
+void append_segment_json(std::string& out, const Config& config, const Camera& camera, const Segment& s) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{{\"id\":{},\"camera_id\":", s.id);
+  append_string(out, s.camera_id);
+  out += ",\"file\":";
+  append_string(out, s.file);
+  fmt::format_to(it, ",\"start\":\"{}\",\"size_bytes\":{},\"state\":\"{}\",\"permanent\":{},\"expires_at\":",
+                 format_rfc3339_ms(s.start), s.size_bytes, segment_state_name(s.state), s.permanent);
+  if (s.expires_at) fmt::format_to(it, "\"{}\"", format_rfc3339_ms(*s.expires_at));
+  else out += "null";
   if (s.duration) {
-    j["end"] = format_rfc3339_ms(s.start + *s.duration);
-    j["duration_s"] = to_seconds(*s.duration);
     std::string base = config.mediamtx.urls.playback;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    j["playback_url"] = fmt::format("{}/get?path={}&start={}&duration={}", base, url_escape(camera.path),
-                                    url_escape(format_rfc3339_us(s.start)), to_seconds(*s.duration));
+    fmt::format_to(it, ",\"end\":\"{}\",\"duration_s\":{},\"playback_url\":", format_rfc3339_ms(s.start + *s.duration),
+                   to_seconds(*s.duration));
+    append_string(out, fmt::format("{}/get?path={}&start={}&duration={}", base, url_escape(camera.path),
+                                   url_escape(format_rfc3339_us(s.start)), to_seconds(*s.duration)));
+  } else {
+    out += ",\"end\":null,\"duration_s\":null,\"playback_url\":null";
   }
-  return j;
+  out += '}';
+}
+
+nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s) {
+  std::string text;
+  append_segment_json(text, config, camera, s);
+  return nlohmann::json::parse(text);
 }
 
 nlohmann::json event_json(const events::Entry& e) {

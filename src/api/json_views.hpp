@@ -12,6 +12,8 @@ namespace hs {
 
 nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary);
 nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s);
+// The same object appended as JSON text, for long listings.
+void append_segment_json(std::string& out, const Config& config, const Camera& camera, const Segment& s);
 nlohmann::json event_json(const events::Entry& e);
 nlohmann::json time_or_null(const std::optional<TimePoint>& t);
 

@@ -3,10 +3,12 @@
 
 namespace hs::audit {
 
-void append(SQLite::Database& db, const Entry& e) {
-  SQLite::Statement q(db,
-      "INSERT INTO audit (at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+namespace {
+constexpr const char* kInsert =
+    "INSERT INTO audit (at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+void bind_and_run(SQLite::Statement& q, const Entry& e) {
   q.bind(1, static_cast<int64_t>(e.at.time_since_epoch().count()));
   q.bind(2, static_cast<int64_t>(e.segment_id));
   q.bind(3, e.camera_id);
@@ -16,7 +18,18 @@ void append(SQLite::Database& db, const Entry& e) {
   q.bind(7, e.reason);
   q.bind(8, e.outcome);
   q.exec();
+  q.reset();
 }
+}  // namespace
+
+void append(SQLite::Database& db, const Entry& e) {
+  SQLite::Statement q(db, kInsert);
+  bind_and_run(q, e);
+}
+
+Writer::Writer(SQLite::Database& db) : insert_(db, kInsert) {}
+
+void Writer::append(const Entry& e) { bind_and_run(insert_, e); }
 
 std::vector<Entry> query(SQLite::Database& db, const std::optional<std::string>& camera_id,
                          std::optional<TimePoint> from, std::optional<TimePoint> to, int limit) {

@@ -22,6 +22,15 @@ struct Entry {
 };
 
 void append(SQLite::Database& db, const Entry& e);
+// The same insert prepared once, for batches (a retention pass writes hundreds per transaction).
+class Writer {
+ public:
+  explicit Writer(SQLite::Database& db);
+  void append(const Entry& e);
+
+ private:
+  SQLite::Statement insert_;
+};
 // Newest first.
 std::vector<Entry> query(SQLite::Database& db, const std::optional<std::string>& camera_id,
                          std::optional<TimePoint> from, std::optional<TimePoint> to, int limit);

@@ -140,7 +140,8 @@ std::unique_ptr<SQLite::Database> Database::open_connection(bool write) const {
     auto db = std::make_unique<SQLite::Database>(file_.string(), flags, 5000);
     db->exec("PRAGMA foreign_keys = ON");
     db->exec("PRAGMA temp_store = MEMORY");
-    db->exec("PRAGMA cache_size = -8000");
+    // 8 MiB of page cache for the writer, 2 MiB per reader: enough for the hot index pages.
+    db->exec(write ? "PRAGMA cache_size = -8000" : "PRAGMA cache_size = -2000");
     if (write) {
       db->exec("PRAGMA journal_mode = WAL");
       db->exec("PRAGMA synchronous = NORMAL");

@@ -4,12 +4,15 @@
 
 #include <errno.h>
 #include <fmt/format.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -19,7 +22,6 @@
 #include "index/notifications.hpp"
 #include "index/segments.hpp"
 #include "util/error.hpp"
-#include "util/fs.hpp"
 #include "util/log.hpp"
 
 namespace hs {
@@ -302,24 +304,43 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, const std::str
   };
   std::vector<Done> done;
   done.reserve(victims.size());
+  // Confinement costs one realpath per folder, not per file: a file is unlinked only when its
+  // folder resolves inside the real root and the file itself is not a symlink.
+  std::error_code ec;
+  const fs::path real_root = fs::weakly_canonical(root_, ec);
+  std::map<std::string, bool> folder_inside;
+  auto inside = [&](const fs::path& folder) {
+    auto [it, fresh] = folder_inside.try_emplace(folder.string(), false);
+    if (fresh) {
+      char resolved[PATH_MAX];
+      if (::realpath(folder.c_str(), resolved)) {
+        std::string r(resolved), base = real_root.string();
+        it->second = r == base || (r.size() > base.size() && r.compare(0, base.size(), base) == 0 && r[base.size()] == '/');
+      } else {
+        it->second = errno == ENOENT;  // the folder is gone, and so is the file
+      }
+    }
+    return it->second;
+  };
+  const std::string kRefused = "refused: outside the recordings root (file left in place)";
+  std::set<std::string> emptied;
   for (const auto& v : victims) {
-    fs::path rel;
-    try {
-      rel = confine(root_, root_, v.file);
-    } catch (const BadInput& e) {
+    fs::path rel = fs::path(v.file).lexically_normal();
+    fs::path full = root_ / rel;
+    bool escapes = rel.empty() || rel.is_absolute() || *rel.begin() == "..";
+    struct stat st {};
+    if (escapes || !inside(full.parent_path()) ||
+        (::lstat(full.c_str(), &st) == 0 && S_ISLNK(st.st_mode))) {
       ++report.refused;
-      rlog()->error("segment {} not deleted: {}", v.id, e.what());
-      done.push_back({&v, "refused: outside the recordings root (file left in place)", true});
+      rlog()->error("segment {} not deleted: {} resolves outside the recordings root {}", v.id, quote(v.file),
+                    quote(root_.string()));
+      done.push_back({&v, kRefused, true});
       continue;
     }
-    fs::path full = root_ / rel;
     if (::unlink(full.c_str()) == 0) {
       bytes += v.size;
       done.push_back({&v, "deleted", true});
-      // Remove the folders this left empty (date folders), never the root itself.
-      for (fs::path dir = full.parent_path(); dir != root_ && dir.string().size() > root_.string().size();
-           dir = dir.parent_path())
-        if (::rmdir(dir.c_str()) != 0) break;
+      emptied.insert(full.parent_path().string());
     } else if (errno == ENOENT) {
       done.push_back({&v, "already gone", true});
     } else {
@@ -328,16 +349,22 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, const std::str
       done.push_back({&v, "error: " + error, false});
     }
   }
+  // Remove the folders this left empty (date folders), deepest first, never the root itself.
+  for (auto it = emptied.rbegin(); it != emptied.rend(); ++it)
+    for (fs::path dir = *it; dir != root_ && dir.string().size() > root_.string().size(); dir = dir.parent_path())
+      if (::rmdir(dir.c_str()) != 0) break;
+
   auto now = clock_.now();
   db_.write([&](SQLite::Database& w) {
     SQLite::Statement forget(w, "DELETE FROM segments WHERE id = ?1 AND state = 'deleting'");
     SQLite::Statement retry(w, "UPDATE segments SET state = 'complete', delete_reason = NULL WHERE id = ?1 AND state = 'deleting'");
+    audit::Writer audit_log(w);
     for (const auto& d : done) {
       auto& q = d.forget ? forget : retry;
       q.bind(1, static_cast<int64_t>(d.v->id));
       q.exec();
       q.reset();
-      audit::append(w, audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, reason, d.outcome});
+      audit_log.append(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, reason, d.outcome});
     }
   });
   return static_cast<std::size_t>(std::count_if(done.begin(), done.end(), [](const Done& d) { return d.forget; }));

@@ -16,10 +16,26 @@ TimePoint Clock::now() const {
   return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
 }
 
-std::string format_rfc3339_ms(TimePoint t) {
-  auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
-  return date::format("%FT%TZ", ms);
+namespace {
+// Calendar arithmetic plus fmt: date::format goes through iostreams and costs microseconds, and the
+// API formats several times per listed segment.
+std::string format_utc(TimePoint t, bool micros) {
+  auto day = std::chrono::floor<date::days>(t);
+  date::year_month_day ymd{day};
+  auto us = (t - day).count();
+  int64_t secs = us / 1000000;
+  int64_t frac = us % 1000000;
+  auto y = static_cast<int>(ymd.year());
+  auto mo = static_cast<unsigned>(ymd.month());
+  auto d = static_cast<unsigned>(ymd.day());
+  if (micros)
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", y, mo, d, secs / 3600, secs / 60 % 60, secs % 60, frac);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, mo, d, secs / 3600, secs / 60 % 60, secs % 60,
+                     frac / 1000);
 }
+}  // namespace
+
+std::string format_rfc3339_ms(TimePoint t) { return format_utc(t, false); }
 
 namespace {
 
@@ -167,5 +183,5 @@ Micros parse_go_seconds(std::string_view text) {
 }  // namespace hs
 
 namespace hs {
-std::string format_rfc3339_us(TimePoint t) { return date::format("%FT%TZ", t); }
+std::string format_rfc3339_us(TimePoint t) { return format_utc(t, true); }
 }  // namespace hs
