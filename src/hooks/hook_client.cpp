@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "domain/hook_event.hpp"
@@ -33,12 +34,16 @@ HookDelivery run_hook_client(const std::string& event, const HookClientOptions& 
     return HookDelivery::rejected;
   }
   std::map<std::string, std::string> vars;
+  // Set by the lean hook-server front (hook-server/lean_main.cpp) when its POST already failed:
+  // spool with its reason, without posting a second time.
+  std::optional<std::string> already_failed;
   for (char** e = env; e && *e; ++e) {
     std::string_view entry(*e);
     auto eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
     auto name = entry.substr(0, eq);
     if (is_forwarded_variable(name)) vars[std::string(name)] = std::string(entry.substr(eq + 1));
+    if (name == "HOOK_SERVER_DELIVERY_FAILED") already_failed = std::string(entry.substr(eq + 1));
   }
   Clock clock;
   auto payload = make_hook_payload(*kind, vars, clock.now(), current_dir());
@@ -50,30 +55,34 @@ HookDelivery run_hook_client(const std::string& event, const HookClientOptions& 
     return HookDelivery::rejected;
   }
   std::string body = payload.dump();
-  std::string reason;
-  try {
-    httplib::Client cli(o.url);
-    auto secs = [](Micros d) { return static_cast<time_t>(d.count() / 1000000); };
-    auto usecs = [](Micros d) { return static_cast<time_t>(d.count() % 1000000); };
-    cli.set_connection_timeout(secs(o.connect_timeout), usecs(o.connect_timeout));
-    cli.set_read_timeout(secs(o.timeout), usecs(o.timeout));
-    cli.set_write_timeout(secs(o.timeout), usecs(o.timeout));
-    httplib::Headers headers;
-    if (!o.secret.empty()) headers.emplace("X-Hook-Secret", o.secret);
-    auto res = cli.Post(fmt::format("/hooks/{}", hook_kind_name(*kind)), headers, body, "application/json");
-    if (res && res->status >= 200 && res->status < 300) return HookDelivery::delivered;
-    if (res && res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429) {
-      std::string message = res->body;
-      try {
-        message = nlohmann::json::parse(res->body).at("error").get<std::string>();
-      } catch (const std::exception&) {
+  std::string reason = already_failed.value_or("");
+  if (!already_failed) {
+    try {
+      httplib::Client cli(o.url);
+      auto secs = [](Micros d) { return static_cast<time_t>(d.count() / 1000000); };
+      auto usecs = [](Micros d) { return static_cast<time_t>(d.count() % 1000000); };
+      cli.set_connection_timeout(secs(o.connect_timeout), usecs(o.connect_timeout));
+      cli.set_read_timeout(secs(o.timeout), usecs(o.timeout));
+      cli.set_write_timeout(secs(o.timeout), usecs(o.timeout));
+      httplib::Headers headers;
+      if (!o.secret.empty()) headers.emplace("X-Hook-Secret", o.secret);
+      auto res = cli.Post(fmt::format("/hooks/{}", hook_kind_name(*kind)), headers, body, "application/json");
+      if (res && res->status >= 200 && res->status < 300) return HookDelivery::delivered;
+      if (res && res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429) {
+        std::string message = res->body;
+        try {
+          message = nlohmann::json::parse(res->body).at("error").get<std::string>();
+        } catch (const std::exception&) {
+        }
+        err << "hook-server hook " << event << ": server refused the event (" << res->status << "): " << message
+            << "\n";
+        return HookDelivery::rejected;
       }
-      err << "hook-server hook " << event << ": server refused the event (" << res->status << "): " << message << "\n";
-      return HookDelivery::rejected;
+      reason =
+          res ? fmt::format("server answered {}", res->status) : fmt::format("{}", httplib::to_string(res.error()));
+    } catch (const std::exception& e) {
+      reason = e.what();
     }
-    reason = res ? fmt::format("server answered {}", res->status) : fmt::format("{}", httplib::to_string(res.error()));
-  } catch (const std::exception& e) {
-    reason = e.what();
   }
   if (o.spool_dir.empty()) {
     err << "hook-server hook " << event << ": cannot reach " << o.url << " (" << reason
