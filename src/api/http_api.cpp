@@ -3,48 +3,23 @@
 
 #include <fmt/format.h>
 
+#include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "api/retention_routes.hpp"
+#include "api/stream_routes.hpp"
 #include "hooks/hook_payload.hpp"
 #include "hooks/spool.hpp"
 #include "index/cameras.hpp"
 #include "index/events.hpp"
 #include "index/segments.hpp"
+#include "retention/retention.hpp"
+#include "snapshot/snapshot_http.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace hs {
 
-void json_reply(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void json_error(httplib::Response& res, int status, const std::string& message) {
-  json_reply(res, status, {{"error", message}});
-}
-
 namespace {
-
-using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-
-Handler guard(Handler fn) {
-  return [fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
-    try {
-      fn(req, res);
-    } catch (const BadInput& e) {
-      json_error(res, 400, e.what());
-    } catch (const Unauthorized& e) {
-      json_error(res, 401, e.what());
-    } catch (const NotFound& e) {
-      json_error(res, 404, e.what());
-    } catch (const Conflict& e) {
-      json_error(res, 409, e.what());
-    } catch (const std::exception& e) {
-      log::get("api")->error("{} {}: {}", req.method, req.path, e.what());
-      json_error(res, 500, fmt::format("internal error: {}", e.what()));
-    }
-  };
-}
 
 bool loopback(const std::string& addr) {
   return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
@@ -57,35 +32,7 @@ bool same_secret(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-std::optional<std::string> param(const httplib::Request& req, const char* name) {
-  if (!req.has_param(name)) return std::nullopt;
-  return req.get_param_value(name);
-}
-
-std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
-  auto v = param(req, name);
-  if (!v) return std::nullopt;
-  try {
-    return parse_rfc3339(*v);
-  } catch (const BadInput& e) {
-    throw BadInput(fmt::format("{}: {}", name, e.what()));
-  }
-}
-
-int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi) {
-  auto v = param(req, name);
-  if (!v) return fallback;
-  size_t used = 0;
-  int x = 0;
-  try {
-    x = std::stoi(*v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != v->size() || x < lo || x > hi)
-    throw BadInput(fmt::format("{}: expected an integer from {} to {}, got {}", name, lo, hi, quote(*v)));
-  return x;
-}
+}  // namespace
 
 cameras::Row camera_or_404(SQLite::Database& r, const std::string& id) {
   auto row = cameras::get(r, id);
@@ -93,10 +40,12 @@ cameras::Row camera_or_404(SQLite::Database& r, const std::string& id) {
   return *row;
 }
 
-}  // namespace
 
 void install_api(httplib::Server& server, ApiContext& ctx) {
   server.set_payload_max_length(ctx.config.server.max_body_bytes);
+  // cpp-httplib writes a response's headers and body separately; with Nagle's algorithm on, a
+  // keep-alive client's delayed ACK then stalls every response by ~40 ms (bench/ingest.sh).
+  server.set_tcp_nodelay(true);
   server.set_error_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) json_error(res, 404, fmt::format("no such endpoint: {} {}", req.method, quote(req.path)));
@@ -107,6 +56,10 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     json_error(res, 500, "internal error");
   });
+
+  // Before the generic /api/recordings/{id} route, which would take "expiring" for an id.
+  install_retention_routes(server, ctx);
+  install_stream_routes(server, ctx);
 
   server.Post(R"(/hooks/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     const auto& secret = ctx.config.server.hook_secret;
@@ -135,7 +88,11 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
 
   server.Get("/api/health", guard([&ctx](const httplib::Request&, httplib::Response& res) {
     auto now = ctx.clock.now();
-    nlohmann::json body{{"status", "ok"},
+    auto alert = ctx.retention.alert();
+    nlohmann::json alerts = nlohmann::json::array();
+    if (!alert.empty()) alerts.push_back(alert);
+    nlohmann::json body{{"status", alert.empty() ? "ok" : "degraded"},
+                        {"alerts", std::move(alerts)},
                         {"version", HOOK_SERVER_VERSION},
                         {"started", format_rfc3339_ms(ctx.started)},
                         {"uptime_s", to_seconds(now - ctx.started)},
@@ -162,6 +119,11 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     json_reply(res, 200, body);
   }));
 
+  server.Get(R"(/api/cameras/([^/]+)/snapshot\.jpg)", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (!ctx.snapshots) throw Error("snapshots are not running");
+    serve_snapshot(*ctx.snapshots, ctx.db, ctx.clock, req.matches[1].str(), req, res);
+  }));
+
   server.Get(R"(/api/cameras/([^/]+)/recordings)", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     auto id = req.matches[1].str();
     auto from = time_param(req, "from");
@@ -173,25 +135,23 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     auto body = ctx.db.read([&](SQLite::Database& r) {
       auto row = camera_or_404(r, id);
       auto page = segments::range(r, id, from, to, limit, cursor, ctx.clock.now());
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& s : page.items) items.push_back(segment_json(ctx.config, row.camera, s));
-      nlohmann::json out{{"camera_id", id}, {"recordings", std::move(items)}, {"next_cursor", nullptr}};
-      if (page.next_cursor) out["next_cursor"] = *page.next_cursor;
+      std::string out = fmt::format("{{\"camera_id\":{},\"next_cursor\":{},\"recordings\":[",
+                                    nlohmann::json(id).dump(),
+                                    page.next_cursor ? nlohmann::json(*page.next_cursor).dump() : "null");
+      out.reserve(out.size() + page.items.size() * 300);
+      for (size_t i = 0; i < page.items.size(); ++i) {
+        if (i) out += ',';
+        append_segment_json(out, ctx.config, row.camera, page.items[i]);
+      }
+      out += "]}";
       return out;
     });
-    json_reply(res, 200, body);
+    res.status = 200;
+    res.set_content(body, "application/json");
   }));
 
   server.Get(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
-    auto raw = req.matches[1].str();
-    std::int64_t id = 0;
-    size_t used = 0;
-    try {
-      id = std::stoll(raw, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != raw.size() || id <= 0) throw BadInput(fmt::format("id: expected a recording id (a positive integer), got {}", quote(raw)));
+    auto id = id_from_path(req.matches[1].str(), "recording");
     auto body = ctx.db.read([&](SQLite::Database& r) {
       auto seg = segments::get(r, id);
       if (!seg || seg->state == SegmentState::deleting) throw NotFound(fmt::format("recording {} not found", id));

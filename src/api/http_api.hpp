@@ -11,11 +11,15 @@
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
+#include "index/cameras.hpp"
 #include "ingest/reconciler.hpp"
 
 namespace hs {
 
 class Spool;
+class SnapshotService;
+class Retention;
+class StreamAdmin;
 
 struct ApiContext {
   const Config& config;
@@ -24,15 +28,18 @@ struct ApiContext {
   Spool& spool;
   const Clock& clock;
   TimePoint started;
+  Retention& retention;
+  StreamAdmin& streams;
   // Filled by the background worker; read by /api/health.
   std::function<nlohmann::json()> worker_status;
+  // Set by ServerApp::run() before serving; null when snapshots are not running.
+  SnapshotService* snapshots = nullptr;
 };
 
 // Registers every route on `server` and sets its limits and error handlers.
 void install_api(httplib::Server& server, ApiContext& ctx);
+// Reads a camera or throws NotFound naming the id.
+cameras::Row camera_or_404(SQLite::Database& r, const std::string& id);
 
-// {"error": message} with `status`.
-void json_error(httplib::Response& res, int status, const std::string& message);
-void json_reply(httplib::Response& res, int status, const nlohmann::json& body);
 
 }  // namespace hs

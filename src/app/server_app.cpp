@@ -15,7 +15,7 @@ const Clock& ServerApp::system_clock() {
   return clock;
 }
 
-ServerApp::ServerApp(Config config, const Clock& clock)
+ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
     : config_(std::move(config)), clock_(clock), spool_(config_.data_dir / "spool") {
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -23,11 +23,17 @@ ServerApp::ServerApp(Config config, const Clock& clock)
   db_ = std::make_unique<Database>(config_.data_dir / "index.db");
   ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
   reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
+  retention_ = std::make_unique<Retention>(config_, *db_, ingest_->root(), clock_, disk ? *disk : default_disk_);
+  delivery_ = std::make_unique<WebhookDelivery>(*db_, clock_);
+  streams_ = std::make_unique<StreamAdmin>(config_, *db_, *ingest_, clock_);
   sync_cameras();
-  ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), {}});
+  retention_->sync_expiries();
+  ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
   ctx_->worker_status = [this] {
     std::lock_guard lock(reconcile_mutex_);
-    return nlohmann::json{{"last_reconcile", last_reconcile_}, {"spooled_events_ingested", spooled_events_.load()}};
+    return nlohmann::json{{"last_reconcile", last_reconcile_},
+                          {"last_retention", last_retention_},
+                          {"spooled_events_ingested", spooled_events_.load()}};
   };
   http_.new_task_queue = [n = config_.server.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
   install_api(http_, *ctx_);
@@ -100,6 +106,18 @@ Reconciler::Report ServerApp::reconcile() {
   return r;
 }
 
+Retention::PassReport ServerApp::retention_pass() {
+  auto r = retention_->run_pass();
+  std::lock_guard lock(reconcile_mutex_);
+  last_retention_ = {{"at", format_rfc3339_ms(clock_.now())}, {"notified", r.notified}, {"deleted", r.deleted},
+                     {"deleted_bytes", r.deleted_bytes}, {"disk_deleted", r.disk_deleted},
+                     {"recovered", r.recovered}, {"refused", r.refused}, {"disk_alert", r.disk_alert},
+                     {"elapsed_ms", r.elapsed.count() / 1000}};
+  return r;
+}
+
+std::size_t ServerApp::deliver_notifications() { return delivery_->run_once(); }
+
 void ServerApp::worker() {
   auto guarded = [](const char* what, auto&& fn) {
     try {
@@ -110,7 +128,14 @@ void ServerApp::worker() {
   };
   guarded("spool drain", [&] { drain_spool(); });
   guarded("reconcile", [&] { reconcile(); });
+  guarded("retention pass", [&] { retention_pass(); });
+  guarded("notification delivery", [&] { deliver_notifications(); });
+  // MediaMTX keeps API changes in memory only: push our cameras now, and again when it restarts.
+  if (auto error = streams_->reapply(); !error.empty())
+    log::get("streams")->warn("cameras not applied to MediaMTX yet: {}", error);
+  auto next_mediamtx_check = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   auto next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
+  auto next_retention = std::chrono::steady_clock::now() + config_.retention.interval;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, std::chrono::seconds{2});
@@ -121,6 +146,15 @@ void ServerApp::worker() {
       guarded("reconcile", [&] { reconcile(); });
       next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
     }
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      guarded("retention pass", [&] { retention_pass(); });
+      next_retention = std::chrono::steady_clock::now() + config_.retention.interval;
+    }
+    guarded("notification delivery", [&] { deliver_notifications(); });
+    if (std::chrono::steady_clock::now() >= next_mediamtx_check) {
+      guarded("MediaMTX check", [&] { streams_->reapply_if_restarted(); });
+      next_mediamtx_check = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    }
     lock.lock();
   }
 }
@@ -130,6 +164,10 @@ void ServerApp::run() {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
+    // Snapshots: captured on the available hook and refreshed while streams are active.
+    snapshots_ = std::make_unique<SnapshotService>(SnapshotService::options_from(config_, ingest_->root()), *db_, clock_);
+    ctx_->snapshots = snapshots_.get();
+    ingest_->on_available = [s = snapshots_.get()](const std::string& id, const std::string&) { s->on_available(id); };
     worker_ = std::thread([this] { worker(); });
   }
   log::get("server")->info("hook-server {} listening on http://{}:{} (index {}, recordings {})", HOOK_SERVER_VERSION,
@@ -147,6 +185,7 @@ void ServerApp::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    if (snapshots_) snapshots_->stop();  // cancels captures, so no request waits on one
   }
   wake_.notify_all();
   http_.stop();

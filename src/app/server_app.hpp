@@ -16,13 +16,18 @@
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
 #include "ingest/reconciler.hpp"
+#include "notify/webhook_delivery.hpp"
+#include "retention/retention.hpp"
+#include "streams/stream_admin.hpp"
+#include "snapshot/snapshot_service.hpp"
 
 namespace hs {
 
 class ServerApp {
  public:
-  // Opens the index under config.data_dir and records the configured cameras. Throws Error.
-  explicit ServerApp(Config config, const Clock& clock = system_clock());
+  // Opens the index under config.data_dir, records the configured cameras and brings segment
+  // expiries in line with their cameras' retention. Throws Error. `disk` defaults to statvfs.
+  explicit ServerApp(Config config, const Clock& clock = system_clock(), const DiskProbe* disk = nullptr);
   ~ServerApp();
 
   // Binds server.host:server.port (port 0 picks a free one) and returns the port. Throws Error.
@@ -35,6 +40,12 @@ class ServerApp {
   // One spool drain; returns events handled.
   std::size_t drain_spool();
   Reconciler::Report reconcile();
+  Retention::PassReport retention_pass();
+  std::size_t deliver_notifications();
+  Retention& retention() { return *retention_; }
+  StreamAdmin& streams() { return *streams_; }
+  // Null until run() starts it.
+  SnapshotService* snapshots() { return snapshots_.get(); }
 
   const Config& config() const { return config_; }
   Database& database() { return *db_; }
@@ -49,6 +60,11 @@ class ServerApp {
   std::unique_ptr<Database> db_;
   std::unique_ptr<HookIngest> ingest_;
   std::unique_ptr<Reconciler> reconciler_;
+  DiskProbe default_disk_;
+  std::unique_ptr<Retention> retention_;
+  std::unique_ptr<WebhookDelivery> delivery_;
+  std::unique_ptr<StreamAdmin> streams_;
+  std::unique_ptr<SnapshotService> snapshots_;  // started by run(), stopped by stop()
   Spool spool_;
   std::unique_ptr<ApiContext> ctx_;
   httplib::Server http_;
@@ -60,6 +76,7 @@ class ServerApp {
   std::thread worker_;
   std::mutex reconcile_mutex_;
   nlohmann::json last_reconcile_;
+  nlohmann::json last_retention_;
   std::atomic<std::size_t> spooled_events_{0};
 };
 

@@ -48,10 +48,7 @@ HookIngest::CameraRef HookIngest::camera_for_path(const std::string& path) {
       row = cameras::get(w, c.id);
     }
     const Camera& c = row->camera;
-    Micros retention = config_.retention.plans.count(c.plan) ? config_.retention.plans.at(c.plan)
-                                                             : config_.retention.plans.at(config_.retention.default_plan);
-    if (c.retention_override) retention = *c.retention_override;
-    return CameraRef{c.id, retention};
+    return CameraRef{c.id, config_.retention_for(c.plan, c.retention_override)};
   });
   std::lock_guard lock(cache_mutex_);
   cache_[path] = ref;
@@ -82,6 +79,7 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
           events::append(w, entry);
           return changed;
         });
+        if (out.changed && e.kind == HookKind::available && on_available) on_available(cam.id, e.path);
         break;
       }
       case HookKind::segment_create:

@@ -3,6 +3,7 @@
 // segment-create/complete. Idempotent and order-independent: a repeated event changes nothing, a
 // complete before its create is fine, a stale status event is ignored. Every event, applied or
 // rejected, is written to the event log.
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -46,6 +47,10 @@ class HookIngest {
     RecordPath::Decoded decoded;
   };
   SegmentRef resolve_segment(const std::string& segment_path) const;
+
+  // Called after an available (ready) event changed a camera's status, with the camera id and its
+  // MediaMTX path (the snapshot service captures then). Set before events flow; must not throw.
+  std::function<void(const std::string& camera_id, const std::string& path)> on_available;
 
   const RecordPath& record_path() const { return record_path_; }
   const std::filesystem::path& root() const { return root_; }
