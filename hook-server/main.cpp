@@ -2,6 +2,7 @@
 //   serve       load config -> open index -> start worker -> serve HTTP -> stop on SIGINT/SIGTERM
 //   hook EVENT  read MTX_* -> POST to the server -> spool when it is unreachable -> exit
 //   reconcile   load config -> open index -> one reconciliation pass -> report
+//   gen-config  load config -> cameras (file + API) -> write mediamtx.yml (or --check: diff, exit 1)
 //   cleanup     load config -> open index -> one retention pass (or --dry-run: what it would do)
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "app/server_app.hpp"
 #include "config/config.hpp"
 #include "hooks/hook_client.hpp"
+#include "mediamtx/config_gen.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -104,6 +106,24 @@ std::string tally_line(const Retention::CameraTally& t) {
                      t.oldest ? format_rfc3339_ms(*t.oldest) : "-", t.newest ? format_rfc3339_ms(*t.newest) : "-");
 }
 
+int gen_config(const std::string& config_file, bool check) {
+  ServerApp app(load_config(config_file));
+  auto cameras = app.streams().managed_cameras();
+  if (check) {
+    auto r = check_mediamtx_config(app.config(), cameras);
+    if (!r.changed) {
+      std::cout << r.output.string() << " is up to date (" << cameras.size() << " cameras)\n";
+      return 0;
+    }
+    std::cerr << r.output.string() << (r.valid ? " is out of date:\n" : " cannot be generated:\n") << r.diff
+              << (r.diff.empty() || r.diff.back() == '\n' ? "" : "\n");
+    return 1;
+  }
+  auto r = write_mediamtx_config(app.config(), cameras);
+  std::cout << r.output.string() << (r.changed ? " written" : " unchanged") << " (" << cameras.size() << " cameras)\n";
+  return 0;
+}
+
 int cleanup(const std::string& config_file, bool dry_run) {
   ServerApp app(load_config(config_file));
   if (dry_run) {
@@ -145,6 +165,11 @@ int main(int argc, char** argv) {
   auto* reconcile_cmd = cli.add_subcommand("reconcile", "index recordings on disk that no hook announced, once");
   reconcile_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
 
+  auto* gen_cmd = cli.add_subcommand("gen-config", "write MediaMTX's configuration (mediamtx.output) from the cameras");
+  gen_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+  bool check = false;
+  gen_cmd->add_flag("--check", check, "write nothing; exit 1 with a diff when the file is out of date or invalid");
+
   auto* cleanup_cmd = cli.add_subcommand("cleanup", "run one retention pass (notify, delete expired, disk guard)");
   cleanup_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
   bool dry_run = false;
@@ -157,6 +182,7 @@ int main(int argc, char** argv) {
     if (*hook_cmd) return hook(event, hook_config, url, spool);
     if (*reconcile_cmd) return reconcile(config_file);
     if (*cleanup_cmd) return cleanup(config_file, dry_run);
+    if (*gen_cmd) return gen_config(config_file, check);
   } catch (const std::exception& e) {
     std::cerr << "hook-server: " << e.what() << "\n";
     return 1;
