@@ -100,6 +100,14 @@ nlohmann::json json_body(const httplib::Request& req) {
   return body;
 }
 
+void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : body.items()) {
+    bool ok = false;
+    for (auto a : allowed) ok |= a == key;
+    if (!ok) throw BadInput(fmt::format("body: unknown field {}", quote(key)));
+  }
+}
+
 void require_token(const httplib::Request& req, const Config& config) {
   const auto& token = config.server.api_token;
   if (token.empty()) return;

@@ -30,6 +30,8 @@ std::optional<Micros> duration_param(const httplib::Request& req, const char* na
 std::int64_t id_from_path(const std::string& raw, const char* what);
 // The JSON body as an object; throws BadInput.
 nlohmann::json json_body(const httplib::Request& req);
+// Throws BadInput: body: unknown field "x".
+void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
 
 // Mutating endpoints: when server.api_token is set, "Authorization: Bearer <token>" is required.
 // Throws Unauthorized.

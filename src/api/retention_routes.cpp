@@ -35,14 +35,6 @@ nlohmann::json tally_json(const Retention::CameraTally& t) {
           {"oldest", time_or_null(t.oldest)}, {"newest", time_or_null(t.newest)}};
 }
 
-void reject_unknown(const nlohmann::json& body, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : body.items()) {
-    bool ok = false;
-    for (auto a : allowed) ok |= a == key;
-    if (!ok) throw BadInput(fmt::format("body: unknown field {}", quote(key)));
-  }
-}
-
 }  // namespace
 
 void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
@@ -67,7 +59,7 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     require_token(req, ctx.config);
     auto id = id_from_path(req.matches[1].str(), "recording");
     auto body = json_body(req);
-    reject_unknown(body, {"permanent"});
+    reject_unknown_fields(body, {"permanent"});
     auto it = body.find("permanent");
     if (it == body.end() || !it->is_boolean())
       throw BadInput(fmt::format("permanent: expected true or false, got {}", it == body.end() ? "nothing" : it->dump()));
@@ -87,7 +79,7 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     require_token(req, ctx.config);
     auto camera_id = req.matches[1].str();
     auto body = json_body(req);
-    reject_unknown(body, {"from", "to", "label"});
+    reject_unknown_fields(body, {"from", "to", "label"});
     auto time_field = [&](const char* name) {
       auto it = body.find(name);
       if (it == body.end() || !it->is_string()) throw BadInput(fmt::format("{}: expected an RFC 3339 time", name));

@@ -12,14 +12,6 @@ namespace hs {
 
 namespace {
 
-void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : body.items()) {
-    bool ok = false;
-    for (auto a : allowed) ok |= a == key;
-    if (!ok) throw BadInput(fmt::format("body: unknown field {}", quote(key)));
-  }
-}
-
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name, bool required = false) {
   auto it = body.find(name);
   if (it == body.end()) {

@@ -50,15 +50,6 @@ std::vector<std::string> touch_segments(const fs::path& working_dir, const std::
   return names;
 }
 
-bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds{10}) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-  return done();
-}
-
 void set_mtime_ago(const fs::path& p, std::chrono::seconds ago) {
   fs::last_write_time(p, fs::file_time_type::clock::now() - ago);
 }
@@ -83,9 +74,9 @@ TEST_CASE("hooks fired while the server is down are spooled and ingested at rest
   CHECK(fs::file_size(server.spool_dir() / "events.jsonl") > 0);
 
   server.start();  // drains the spool at start
-  REQUIRE(wait_for([&] { return server.get("/api/cameras/1/recordings")["recordings"].size() == 5; }));
+  REQUIRE(eventually([&] { return server.get("/api/cameras/1/recordings")["recordings"].size() == 5; }));
   CHECK(server.get("/api/cameras/1")["status"]["state"] == "active");
-  REQUIRE(wait_for([&] { return server.get("/api/health")["spool_pending_bytes"] == 0; }));
+  REQUIRE(eventually([&] { return server.get("/api/health")["spool_pending_bytes"] == 0; }));
 }
 
 TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
@@ -104,7 +95,7 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
     return res && res->status == 200;
   };
   int server = procs.launch(serve, {});
-  REQUIRE(wait_for(healthy));
+  REQUIRE(eventually(healthy));
 
   MediamtxStandin mtx(working);
   const std::string hook = fmt::format("{} hook segment-complete --config '{}'", HOOK_SERVER_BIN, cfg.string());
@@ -118,9 +109,9 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
   procs.wait(server);
 
   int again = procs.launch(serve, {});
-  REQUIRE(wait_for(healthy));
+  REQUIRE(eventually(healthy));
   httplib::Client cli("127.0.0.1", port);
-  REQUIRE(wait_for([&] {
+  REQUIRE(eventually([&] {
     auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
     return res && json::parse(res->body)["recordings"].size() == 40;
   }));

@@ -17,6 +17,7 @@
 #include "index/notifications.hpp"
 #include "index/segments.hpp"
 #include "retention/retention.hpp"
+#include "support/fake_clock.hpp"
 #include "support/media.hpp"
 #include "util/error.hpp"
 
@@ -28,10 +29,6 @@ using json = nlohmann::json;
 
 namespace {
 
-struct FakeClock : Clock {
-  TimePoint t = parse_rfc3339("2026-01-01T00:00:00Z");
-  TimePoint now() const override { return t; }
-};
 
 // Free space = capacity minus the bytes of the files under the root.
 struct FakeDisk : DiskProbe {

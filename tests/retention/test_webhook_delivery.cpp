@@ -10,18 +10,12 @@
 
 #include "index/notifications.hpp"
 #include "notify/webhook_delivery.hpp"
+#include "support/fake_clock.hpp"
 #include "support/media.hpp"
 
 using namespace hs;
 using namespace hs::test;
 using json = nlohmann::json;
-
-namespace {
-struct FakeClock : Clock {
-  TimePoint t = parse_rfc3339("2026-01-01T00:00:00Z");
-  TimePoint now() const override { return t; }
-};
-}  // namespace
 
 TEST_CASE("a receiver that is down loses nothing and gets each notification once", "[retention][notify]") {
   httplib::Server receiver;

@@ -32,14 +32,6 @@ json call(ServerFixture& server, const std::string& method, const std::string& p
   return json::parse(res->body);
 }
 
-bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 500; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return done();
-}
-
 }  // namespace
 
 TEST_CASE("streams start, update and stop through the API, MediaMTX's file and its Control API", "[streams][e2e]") {

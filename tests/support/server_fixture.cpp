@@ -95,6 +95,15 @@ nlohmann::json ServerFixture::get(const std::string& path, int expect_status) {
   return nlohmann::json::parse(res->body);
 }
 
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  return done();
+}
+
 std::vector<std::string> place_segments(const std::vector<fs::path>& made, const fs::path& working_dir,
                                         const std::string& path, TimePoint first, double seconds,
                                         const std::string& zone) {

@@ -4,6 +4,7 @@
 // on 127.0.0.1 at a free port. hook_command() is the runOn* line MediaMTX would run.
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -51,6 +52,9 @@ class ServerFixture {
   std::unique_ptr<ServerApp> app_;
   std::thread thread_;
 };
+
+// Polls `done` every 10 ms until it holds or `limit` passes; returns its last answer.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds{10});
 
 // Moves the segment files made by make_segments() to the names MediaMTX gives them for `path`
 // starting at `first`, one after another (`seconds` apart), below `recordings`. Returns the names
