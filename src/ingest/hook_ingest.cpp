@@ -65,6 +65,14 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
   auto now = clock_.now();
   events::Entry entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, {}, {}, {}, {}};
   try {
+    // A segment event is validated before anything is written, so a bad one creates no camera.
+    std::optional<SegmentRef> seg;
+    if (is_segment_event(e.kind)) {
+      seg = resolve_segment(e.segment_path);
+      if (seg->decoded.path != e.path)
+        throw BadInput(fmt::format("MTX_SEGMENT_PATH {} belongs to path {}, but MTX_PATH is {}", quote(e.segment_path),
+                                   quote(seg->decoded.path), quote(e.path)));
+    }
     CameraRef cam = camera_for_path(e.path);
     entry.camera_id = cam.id;
     Outcome out;
@@ -84,7 +92,7 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
       }
       case HookKind::segment_create:
       case HookKind::segment_complete:
-        out = apply_segment(e, cam);
+        out = apply_segment(e, cam, *seg);
         break;
       default:  // online/offline/read/unread: recorded only
         db_.write([&](SQLite::Database& w) {
@@ -98,6 +106,9 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
   } catch (const BadInput& err) {
     entry.outcome = "rejected";
     entry.detail = err.what();
+    if (entry.camera_id.empty()) {  // log it under an existing camera, never create one for it
+      if (auto row = db_.read([&](SQLite::Database& r) { return cameras::by_path(r, e.path); })) entry.camera_id = row->camera.id;
+    }
     if (entry.segment.empty()) entry.segment = e.segment_path;
     db_.write([&](SQLite::Database& w) { events::append(w, entry); });
     log::get("hooks")->warn("{} hook for path {} rejected: {}", hook_kind_name(e.kind), quote(e.path), err.what());
@@ -105,11 +116,7 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
   }
 }
 
-HookIngest::Outcome HookIngest::apply_segment(const HookEvent& e, const CameraRef& cam) {
-  SegmentRef seg = resolve_segment(e.segment_path);
-  if (seg.decoded.path != e.path)
-    throw BadInput(fmt::format("MTX_SEGMENT_PATH {} belongs to path {}, but MTX_PATH is {}", quote(e.segment_path),
-                               quote(seg.decoded.path), quote(e.path)));
+HookIngest::Outcome HookIngest::apply_segment(const HookEvent& e, const CameraRef& cam, const SegmentRef& seg) {
   auto now = clock_.now();
   TimePoint expires = seg.decoded.start + cam.retention;
   std::int64_t size = 0;

@@ -56,7 +56,7 @@ class HookIngest {
   const std::filesystem::path& root() const { return root_; }
 
  private:
-  Outcome apply_segment(const HookEvent& e, const CameraRef& cam);
+  Outcome apply_segment(const HookEvent& e, const CameraRef& cam, const SegmentRef& seg);
 
   const Config& config_;
   Database& db_;

@@ -176,6 +176,11 @@ TEST_CASE("bad hooks are refused with a message naming the value, and nothing is
   auto bad = mtx.wait(mtx.launch(server.hook_command("segment-complete"), vars));
   CHECK(bad.output.find("MTX_SEGMENT_DURATION: expected seconds like 3600.016, got \"2s\"") != std::string::npos);
 
+  // A bad segment event for a path nobody knows creates no camera.
+  auto ghost = mtx.wait(mtx.launch(server.hook_command("segment-complete"), complete_vars("ghost", "/etc/passwd", 2)));
+  CHECK(ghost.exit_code == 2);
+  server.get("/api/cameras/ghost", 404);
+
   CHECK(server.get("/api/cameras/1/recordings")["recordings"].empty());
   CHECK(fs::exists(outside.path() / "camera_1" / "2025-01-15_10-00-00-000000.mp4"));
   json events = server.get("/api/events?camera=1");
