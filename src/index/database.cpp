@@ -163,6 +163,55 @@ Database::~Database() = default;
 
 int Database::latest_schema_version() { return kLatest; }
 
+void Database::submit(Job& job) {
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (leader_) {
+      queue_done_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (our job included) into one transaction.
+    leader_ = true;
+    std::vector<Job*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    for (Job* j : batch) j->done = true;
+    leader_ = false;
+    queue_done_.notify_all();
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+void Database::run_batch(std::vector<Job*>& batch) {
+  std::lock_guard lock(write_mutex_);
+  try {
+    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (batch.size() == 1) {
+      batch[0]->run(*writer_);  // alone: an exception rolls the transaction back
+    } else {
+      for (Job* j : batch) {
+        writer_->exec("SAVEPOINT job");
+        try {
+          j->run(*writer_);
+          writer_->exec("RELEASE job");
+        } catch (...) {
+          j->error = std::current_exception();
+          writer_->exec("ROLLBACK TO job");
+          writer_->exec("RELEASE job");
+        }
+      }
+    }
+    tx.commit();
+  } catch (...) {
+    // BEGIN, COMMIT or a lone job failed: nothing of the batch was written.
+    for (Job* j : batch)
+      if (!j->error) j->error = std::current_exception();
+  }
+}
+
 int Database::schema_version() {
   std::lock_guard lock(write_mutex_);
   return writer_->execAndGet("PRAGMA user_version").getInt();
