@@ -11,11 +11,11 @@ nlohmann::json time_or_null(const std::optional<TimePoint>& t) {
   return t ? nlohmann::json(format_rfc3339_ms(*t)) : nlohmann::json(nullptr);
 }
 
-namespace {
-
-StreamBases bases(const Config& c) {
+StreamBases stream_bases(const Config& c) {
   return {c.mediamtx.urls.rtsp, c.mediamtx.urls.hls, c.mediamtx.urls.webrtc, c.mediamtx.urls.playback};
 }
+
+namespace {
 
 std::string url_escape(std::string_view s) {
   std::string out;
@@ -28,9 +28,16 @@ std::string url_escape(std::string_view s) {
 
 }  // namespace
 
+std::string playback_get_url(const Config& config, std::string_view path, TimePoint start, Micros duration) {
+  std::string_view base = config.mediamtx.urls.playback;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  return fmt::format("{}/get?path={}&start={}&duration={}", base, url_escape(path), url_escape(format_rfc3339_us(start)),
+                     to_seconds(duration));
+}
+
 nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary) {
   const Camera& c = row.camera;
-  auto urls = stream_urls(bases(config), c.path, c.id);
+  auto urls = stream_urls(stream_bases(config), c.path, c.id);
   auto retention = config.retention_for(c.plan, c.retention_override);
   return {
       {"id", c.id},
@@ -85,12 +92,9 @@ void append_segment_json(std::string& out, const Config& config, const Camera& c
   if (s.expires_at) fmt::format_to(it, "\"{}\"", format_rfc3339_ms(*s.expires_at));
   else out += "null";
   if (s.duration) {
-    std::string base = config.mediamtx.urls.playback;
-    while (!base.empty() && base.back() == '/') base.pop_back();
     fmt::format_to(it, ",\"end\":\"{}\",\"duration_s\":{},\"playback_url\":", format_rfc3339_ms(s.start + *s.duration),
                    to_seconds(*s.duration));
-    append_string(out, fmt::format("{}/get?path={}&start={}&duration={}", base, url_escape(camera.path),
-                                   url_escape(format_rfc3339_us(s.start)), to_seconds(*s.duration)));
+    append_string(out, playback_get_url(config, camera.path, s.start, *s.duration));
   } else {
     out += ",\"end\":null,\"duration_s\":null,\"playback_url\":null";
   }

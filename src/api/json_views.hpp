@@ -16,5 +16,9 @@ nlohmann::json segment_json(const Config& config, const Camera& camera, const Se
 void append_segment_json(std::string& out, const Config& config, const Camera& camera, const Segment& s);
 nlohmann::json event_json(const events::Entry& e);
 nlohmann::json time_or_null(const std::optional<TimePoint>& t);
+// Public bases of MediaMTX's servers from the config.
+StreamBases stream_bases(const Config& config);
+// MediaMTX playback URL of `duration` from `start` on `path` (start exact to the µs, URL-escaped).
+std::string playback_get_url(const Config& config, std::string_view path, TimePoint start, Micros duration);
 
 }  // namespace hs

@@ -18,16 +18,13 @@ namespace hs {
 namespace {
 
 nlohmann::json clip_json(const Config& config, const Camera& camera, const clips::Clip& c) {
-  std::string base = config.mediamtx.urls.playback;
-  while (!base.empty() && base.back() == '/') base.pop_back();
   return {{"id", c.id},
           {"camera_id", c.camera_id},
           {"from", format_rfc3339_ms(c.start)},
           {"to", format_rfc3339_ms(c.end)},
           {"label", c.label},
           {"created_at", format_rfc3339_ms(c.created)},
-          {"playback_url", fmt::format("{}/get?path={}&start={}&duration={}", base, camera.path,
-                                       format_rfc3339_us(c.start), to_seconds(c.end - c.start))}};
+          {"playback_url", playback_get_url(config, camera.path, c.start, c.end - c.start)}};
 }
 
 nlohmann::json tally_json(const Retention::CameraTally& t) {

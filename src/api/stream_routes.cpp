@@ -5,6 +5,7 @@
 
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
+#include "api/json_views.hpp"
 #include "streams/stream_admin.hpp"
 #include "util/error.hpp"
 
@@ -30,9 +31,7 @@ std::optional<bool> bool_field(const nlohmann::json& body, const char* name) {
 }
 
 nlohmann::json result_json(const Config& config, const StreamAdmin::Result& r) {
-  auto urls = stream_urls({config.mediamtx.urls.rtsp, config.mediamtx.urls.hls, config.mediamtx.urls.webrtc,
-                           config.mediamtx.urls.playback},
-                          r.camera.path, r.camera.id);
+  auto urls = stream_urls(stream_bases(config), r.camera.path, r.camera.id);
   nlohmann::json j{{"camera_id", r.camera.id},  {"path", r.camera.path},     {"name", r.camera.name},
                    {"plan", r.camera.plan},     {"record", r.camera.record}, {"webrtc_url", urls.webrtc},
                    {"whep_url", urls.whep},     {"hls_url", urls.hls},       {"ll_hls_url", urls.ll_hls},

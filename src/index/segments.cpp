@@ -9,10 +9,12 @@ namespace hs::segments {
 
 namespace {
 
-constexpr const char* kColumns =
-    "id, camera_id, file, start_us, duration_us, size_bytes, state, permanent, expires_us, notified_us";
-
 int64_t us(TimePoint t) { return t.time_since_epoch().count(); }
+
+}  // namespace
+
+const char* const kColumns =
+    "id, camera_id, file, start_us, duration_us, size_bytes, state, permanent, expires_us, notified_us";
 
 Segment read_row(SQLite::Statement& q) {
   Segment s;
@@ -28,6 +30,8 @@ Segment read_row(SQLite::Statement& q) {
   if (!q.getColumn(9).isNull()) s.notified_at = TimePoint{Micros{q.getColumn(9).getInt64()}};
   return s;
 }
+
+namespace {
 
 void bind_opt(SQLite::Statement& q, int index, std::optional<int64_t> v) {
   if (v) q.bind(index, *v);

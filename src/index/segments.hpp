@@ -26,6 +26,10 @@ bool completed(SQLite::Database& db, std::string_view camera_id, std::string_vie
                std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
                TimePoint now);
 
+// The columns a Segment is read from, in order, and the reader for a row selected with them.
+extern const char* const kColumns;
+Segment read_row(SQLite::Statement& q);
+
 std::optional<Segment> get(SQLite::Database& db, std::int64_t id);
 std::optional<Segment> by_file(SQLite::Database& db, std::string_view file);
 

@@ -478,15 +478,14 @@ void Retention::remove_clip(std::int64_t clip_id) {
 std::vector<Segment> Retention::expiring(Micros within, const std::optional<std::string>& camera_id, int limit) {
   auto now = clock_.now();
   return db_.read([&](SQLite::Database& r) {
-    SQLite::Statement q(r, "SELECT s.id FROM segments s WHERE s.expires_us <= ?1 AND (?2 IS NULL OR s.camera_id = ?2) AND " +
-                               kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3");
+    SQLite::Statement q(r, fmt::format("SELECT {} FROM segments s WHERE s.expires_us <= ?1 AND (?2 IS NULL OR s.camera_id = ?2) AND ",
+                                       segments::kColumns) + kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3");
     q.bind(1, us(now + within));
     if (camera_id) q.bind(2, *camera_id);
     else q.bind(2);
     q.bind(3, limit);
     std::vector<Segment> out;
-    while (q.executeStep())
-      if (auto s = segments::get(r, q.getColumn(0).getInt64())) out.push_back(*s);
+    while (q.executeStep()) out.push_back(segments::read_row(q));
     return out;
   });
 }
