@@ -1,6 +1,8 @@
 // SQL for cameras and stream status.
 #include "index/cameras.hpp"
 
+#include "index/statements.hpp"
+
 namespace hs::cameras {
 
 namespace {
@@ -31,47 +33,54 @@ Row read_row(SQLite::Statement& q) {
   return r;
 }
 
-std::optional<Row> one(SQLite::Database& db, const char* where, std::string_view value) {
-  SQLite::Statement q(db, std::string(kSelect) + where);
-  q.bind(1, std::string(value));
-  if (q.executeStep()) return read_row(q);
+// `sql` is kSelect + a WHERE clause binding ?1, with static storage (see Prepared).
+std::optional<Row> one(SQLite::Database& db, const std::string& sql, std::string_view value) {
+  Prepared q(db, sql.c_str());
+  q->bind(1, std::string(value));
+  if (q->executeStep()) return read_row(*q);
   return std::nullopt;
 }
 
 }  // namespace
 
 bool upsert(SQLite::Database& db, const Camera& c, TimePoint now) {
-  SQLite::Statement q(db,
+  Prepared q(db,
       "INSERT INTO cameras (id, path, name, source, plan, retention_us, record, rtsp_transport, origin, created_us, updated_us) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
       "ON CONFLICT (id) DO UPDATE SET path = ?2, name = ?3, source = ?4, plan = ?5, retention_us = ?6, record = ?7, "
       "rtsp_transport = ?8, origin = ?9, removed_us = NULL, updated_us = ?10 "
       "WHERE path IS NOT ?2 OR name IS NOT ?3 OR source IS NOT ?4 OR plan IS NOT ?5 OR retention_us IS NOT ?6 "
       "OR record IS NOT ?7 OR rtsp_transport IS NOT ?8 OR origin IS NOT ?9 OR removed_us IS NOT NULL");
-  q.bind(1, c.id);
-  q.bind(2, c.path);
-  q.bind(3, c.name);
-  q.bind(4, c.source);
-  q.bind(5, c.plan);
-  if (c.retention_override) q.bind(6, static_cast<int64_t>(c.retention_override->count()));
-  else q.bind(6);
-  q.bind(7, c.record ? 1 : 0);
-  q.bind(8, c.rtsp_transport);
-  q.bind(9, std::string(camera_origin_name(c.origin)));
-  q.bind(10, static_cast<int64_t>(now.time_since_epoch().count()));
-  return q.exec() > 0;
+  q->bind(1, c.id);
+  q->bind(2, c.path);
+  q->bind(3, c.name);
+  q->bind(4, c.source);
+  q->bind(5, c.plan);
+  if (c.retention_override) q->bind(6, static_cast<int64_t>(c.retention_override->count()));
+  else q->bind(6);
+  q->bind(7, c.record ? 1 : 0);
+  q->bind(8, c.rtsp_transport);
+  q->bind(9, std::string(camera_origin_name(c.origin)));
+  q->bind(10, static_cast<int64_t>(now.time_since_epoch().count()));
+  return q->exec() > 0;
 }
 
 bool mark_removed(SQLite::Database& db, std::string_view id, TimePoint now) {
-  SQLite::Statement q(db, "UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL");
-  q.bind(1, std::string(id));
-  q.bind(2, static_cast<int64_t>(now.time_since_epoch().count()));
-  return q.exec() > 0;
+  Prepared q(db, "UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL");
+  q->bind(1, std::string(id));
+  q->bind(2, static_cast<int64_t>(now.time_since_epoch().count()));
+  return q->exec() > 0;
 }
 
-std::optional<Row> get(SQLite::Database& db, std::string_view id) { return one(db, "WHERE c.id = ?1", id); }
+std::optional<Row> get(SQLite::Database& db, std::string_view id) {
+  static const std::string sql = std::string(kSelect) + "WHERE c.id = ?1";
+  return one(db, sql, id);
+}
 
-std::optional<Row> by_path(SQLite::Database& db, std::string_view path) { return one(db, "WHERE c.path = ?1", path); }
+std::optional<Row> by_path(SQLite::Database& db, std::string_view path) {
+  static const std::string sql = std::string(kSelect) + "WHERE c.path = ?1";
+  return one(db, sql, path);
+}
 
 std::vector<Row> list(SQLite::Database& db) {
   SQLite::Statement q(db, std::string(kSelect) + "ORDER BY c.id");
@@ -84,32 +93,32 @@ bool apply_status(SQLite::Database& db, std::string_view camera_id, StreamState 
                   std::string_view source_type) {
   const int64_t at_us = at.time_since_epoch().count();
   const std::string state_name(stream_state_name(state));
-  SQLite::Statement cur(db, "SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1");
-  cur.bind(1, std::string(camera_id));
-  if (!cur.executeStep()) {
-    SQLite::Statement ins(db,
+  Prepared cur(db, "SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1");
+  cur->bind(1, std::string(camera_id));
+  if (!cur->executeStep()) {
+    Prepared ins(db,
         "INSERT INTO stream_status (camera_id, state, since_us, event_us, source_type) VALUES (?1, ?2, ?3, ?3, ?4)");
-    ins.bind(1, std::string(camera_id));
-    ins.bind(2, state_name);
-    ins.bind(3, at_us);
-    ins.bind(4, std::string(source_type));
-    ins.exec();
+    ins->bind(1, std::string(camera_id));
+    ins->bind(2, state_name);
+    ins->bind(3, at_us);
+    ins->bind(4, std::string(source_type));
+    ins->exec();
     return true;
   }
-  std::string old_state = cur.getColumn(0).getString();
-  int64_t old_event = cur.getColumn(1).getInt64();
-  std::string old_source = cur.getColumn(2).getString();
-  cur.reset();
+  std::string old_state = cur->getColumn(0).getString();
+  int64_t old_event = cur->getColumn(1).getInt64();
+  std::string old_source = cur->getColumn(2).getString();
+  cur->reset();
   if (at_us <= old_event) return false;  // stale or repeated
   bool changed = old_state != state_name || (!source_type.empty() && source_type != old_source);
-  SQLite::Statement up(db,
+  Prepared up(db,
       "UPDATE stream_status SET since_us = CASE WHEN state = ?2 THEN since_us ELSE ?3 END, state = ?2, "
       "event_us = ?3, source_type = CASE WHEN ?4 = '' THEN source_type ELSE ?4 END WHERE camera_id = ?1");
-  up.bind(1, std::string(camera_id));
-  up.bind(2, state_name);
-  up.bind(3, at_us);
-  up.bind(4, std::string(source_type));
-  up.exec();
+  up->bind(1, std::string(camera_id));
+  up->bind(2, state_name);
+  up->bind(3, at_us);
+  up->bind(4, std::string(source_type));
+  up->exec();
   return changed;
 }
 

@@ -12,7 +12,10 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -48,6 +51,18 @@ class Database {
     }
   }
 
+  // Announces that this thread is about to write (a hook being handled): a transaction starting
+  // meanwhile waits up to kCommitDelay for the write to join it. Released by the thread's next
+  // write() or when the Announce ends, whichever comes first.
+  struct Announce {
+    explicit Announce(Database& d);
+    ~Announce();
+    Announce(const Announce&) = delete;
+    Announce& operator=(const Announce&) = delete;
+    Database& db;
+  };
+  static constexpr std::chrono::microseconds kCommitDelay{300};
+
   // Runs fn with a reader connection (a consistent snapshot when fn opens a transaction).
   template <class F>
   auto read(F&& fn) {
@@ -56,11 +71,16 @@ class Database {
   }
 
  private:
+  // A connection with its prepared-statement cache (index/statements.hpp), dropped before it closes.
+  struct Close {
+    void operator()(SQLite::Database* db) const noexcept;
+  };
+  using Connection = std::unique_ptr<SQLite::Database, Close>;
   struct Lease {
     explicit Lease(Database& d);
     ~Lease();
     Database& owner;
-    std::unique_ptr<SQLite::Database> db;
+    Connection db;
   };
   struct Job {
     std::function<void(SQLite::Database&)> run;
@@ -70,18 +90,21 @@ class Database {
   // Queues the job and returns when the transaction holding it committed (or failed). Rethrows.
   void submit(Job& job);
   void run_batch(std::vector<Job*>& batch);
-  std::unique_ptr<SQLite::Database> open_connection(bool write) const;
+  Connection open_connection(bool write) const;
   void migrate();
 
   std::filesystem::path file_;
   std::mutex write_mutex_;  // held by whoever uses writer_
   std::mutex queue_mutex_;
   std::condition_variable queue_done_;
+  std::condition_variable queue_changed_;  // a job queued or an announcement withdrawn
+  int announced_ = 0;                      // announced writes not queued yet
   std::vector<Job*> queue_;
   bool leader_ = false;
-  std::unique_ptr<SQLite::Database> writer_;
+  Connection writer_;
   std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<SQLite::Database>> readers_;
+  std::vector<Connection> readers_;
+  std::atomic<std::uint64_t> transactions_{0}, jobs_{0};  // group-commit effect, logged at close
 };
 
 }  // namespace hs

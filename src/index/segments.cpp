@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "index/statements.hpp"
 #include "util/error.hpp"
 
 namespace hs::segments {
@@ -38,6 +39,15 @@ void bind_opt(SQLite::Statement& q, int index, std::optional<int64_t> v) {
   else q.bind(index);
 }
 
+// Runs an INSERT ... RETURNING id: a row comes back only when one was inserted or updated.
+bool step_returning_id(SQLite::Statement& q, std::int64_t* id) {
+  if (!q.executeStep()) return false;
+  if (id) *id = q.getColumn(0).getInt64();
+  while (q.executeStep()) {
+  }
+  return true;
+}
+
 std::string encode_cursor(const Segment& s) { return fmt::format("{}.{}", us(s.start), s.id); }
 
 std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
@@ -57,47 +67,49 @@ std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
 }  // namespace
 
 bool created(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-             std::optional<TimePoint> expires_at, TimePoint now) {
-  SQLite::Statement q(db,
+             std::optional<TimePoint> expires_at, TimePoint now, std::int64_t* id) {
+  Prepared q(db,
       "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us) "
-      "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING");
-  q.bind(1, std::string(camera_id));
-  q.bind(2, std::string(file));
-  q.bind(3, us(start));
-  bind_opt(q, 4, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
-  q.bind(5, us(now));
-  return q.exec() > 0;
+      "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING RETURNING id");
+  q->bind(1, std::string(camera_id));
+  q->bind(2, std::string(file));
+  q->bind(3, us(start));
+  bind_opt(*q, 4, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
+  q->bind(5, us(now));
+  return step_returning_id(*q, id);
 }
 
 bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
                std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
-               TimePoint now) {
-  SQLite::Statement q(db,
+               TimePoint now, std::int64_t* id) {
+  Prepared q(db,
       "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, created_us, updated_us) "
       "VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7) "
       "ON CONFLICT (file) DO UPDATE SET state = 'complete', duration_us = ?4, size_bytes = ?5, updated_us = ?7 "
-      "WHERE state != 'deleting' AND (state != 'complete' OR duration_us IS NOT ?4 OR size_bytes != ?5)");
-  q.bind(1, std::string(camera_id));
-  q.bind(2, std::string(file));
-  q.bind(3, us(start));
-  bind_opt(q, 4, duration ? std::optional<int64_t>(duration->count()) : std::nullopt);
-  q.bind(5, static_cast<int64_t>(size_bytes));
-  bind_opt(q, 6, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
-  q.bind(7, us(now));
-  return q.exec() > 0;
+      "WHERE state != 'deleting' AND (state != 'complete' OR duration_us IS NOT ?4 OR size_bytes != ?5) RETURNING id");
+  q->bind(1, std::string(camera_id));
+  q->bind(2, std::string(file));
+  q->bind(3, us(start));
+  bind_opt(*q, 4, duration ? std::optional<int64_t>(duration->count()) : std::nullopt);
+  q->bind(5, static_cast<int64_t>(size_bytes));
+  bind_opt(*q, 6, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
+  q->bind(7, us(now));
+  return step_returning_id(*q, id);
 }
 
 std::optional<Segment> get(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db, fmt::format("SELECT {} FROM segments WHERE id = ?1", kColumns));
-  q.bind(1, static_cast<int64_t>(id));
-  if (q.executeStep()) return read_row(q);
+  static const std::string sql = fmt::format("SELECT {} FROM segments WHERE id = ?1", kColumns);
+  Prepared q(db, sql.c_str());
+  q->bind(1, static_cast<int64_t>(id));
+  if (q->executeStep()) return read_row(*q);
   return std::nullopt;
 }
 
 std::optional<Segment> by_file(SQLite::Database& db, std::string_view file) {
-  SQLite::Statement q(db, fmt::format("SELECT {} FROM segments WHERE file = ?1", kColumns));
-  q.bind(1, std::string(file));
-  if (q.executeStep()) return read_row(q);
+  static const std::string sql = fmt::format("SELECT {} FROM segments WHERE file = ?1", kColumns);
+  Prepared q(db, sql.c_str());
+  q->bind(1, std::string(file));
+  if (q->executeStep()) return read_row(*q);
   return std::nullopt;
 }
 
@@ -107,20 +119,21 @@ Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimeP
   int64_t hi = to ? us(*to) : INT64_MAX / 2;
   int64_t after_start = INT64_MIN, after_id = INT64_MIN;
   if (cursor) std::tie(after_start, after_id) = decode_cursor(*cursor);
-  SQLite::Statement q(db, fmt::format(
+  static const std::string sql = fmt::format(
       "SELECT {} FROM segments WHERE camera_id = ?1 AND state != 'deleting' "
       "AND start_us >= ?2 AND start_us < ?3 AND COALESCE(start_us + duration_us, ?4) > ?5 "
-      "AND (start_us, id) > (?6, ?7) ORDER BY start_us, id LIMIT ?8", kColumns));
-  q.bind(1, std::string(camera_id));
-  q.bind(2, from ? lo - kMaxSegmentLength.count() : lo);
-  q.bind(3, hi);
-  q.bind(4, us(now));
-  q.bind(5, lo);
-  q.bind(6, after_start);
-  q.bind(7, after_id);
-  q.bind(8, limit + 1);
+      "AND (start_us, id) > (?6, ?7) ORDER BY start_us, id LIMIT ?8", kColumns);
+  Prepared q(db, sql.c_str());
+  q->bind(1, std::string(camera_id));
+  q->bind(2, from ? lo - kMaxSegmentLength.count() : lo);
+  q->bind(3, hi);
+  q->bind(4, us(now));
+  q->bind(5, lo);
+  q->bind(6, after_start);
+  q->bind(7, after_id);
+  q->bind(8, limit + 1);
   Page page;
-  while (q.executeStep()) page.items.push_back(read_row(q));
+  while (q->executeStep()) page.items.push_back(read_row(*q));
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
     page.next_cursor = encode_cursor(page.items.back());
@@ -129,16 +142,16 @@ Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimeP
 }
 
 Summary summary(SQLite::Database& db, std::string_view camera_id) {
-  SQLite::Statement q(db,
+  Prepared q(db,
       "SELECT count(*), COALESCE(sum(size_bytes), 0), min(start_us), max(start_us) FROM segments "
       "WHERE camera_id = ?1 AND state IN ('recording', 'complete')");
-  q.bind(1, std::string(camera_id));
+  q->bind(1, std::string(camera_id));
   Summary s;
-  if (q.executeStep()) {
-    s.segments = q.getColumn(0).getInt64();
-    s.bytes = q.getColumn(1).getInt64();
-    if (!q.getColumn(2).isNull()) s.oldest = TimePoint{Micros{q.getColumn(2).getInt64()}};
-    if (!q.getColumn(3).isNull()) s.newest = TimePoint{Micros{q.getColumn(3).getInt64()}};
+  if (q->executeStep()) {
+    s.segments = q->getColumn(0).getInt64();
+    s.bytes = q->getColumn(1).getInt64();
+    if (!q->getColumn(2).isNull()) s.oldest = TimePoint{Micros{q->getColumn(2).getInt64()}};
+    if (!q->getColumn(3).isNull()) s.newest = TimePoint{Micros{q->getColumn(3).getInt64()}};
   }
   return s;
 }
@@ -154,11 +167,11 @@ std::unordered_map<std::string, FileRow> files(SQLite::Database& db) {
 }
 
 bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePoint now) {
-  SQLite::Statement q(db, "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
-  q.bind(1, static_cast<int64_t>(id));
-  q.bind(2, std::string(segment_state_name(state)));
-  q.bind(3, us(now));
-  return q.exec() > 0;
+  Prepared q(db, "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
+  q->bind(1, static_cast<int64_t>(id));
+  q->bind(2, std::string(segment_state_name(state)));
+  q->bind(3, us(now));
+  return q->exec() > 0;
 }
 
 }  // namespace hs::segments

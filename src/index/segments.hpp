@@ -17,14 +17,15 @@ namespace hs::segments {
 inline constexpr Micros kMaxSegmentLength = std::chrono::hours{25};
 
 // segment-create: a row in state recording unless the file is already known (a complete hook may
-// have arrived first). Returns true when a row was added.
+// have arrived first). Returns true when a row was added, and its id in *id if asked.
 bool created(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-             std::optional<TimePoint> expires_at, TimePoint now);
+             std::optional<TimePoint> expires_at, TimePoint now, std::int64_t* id = nullptr);
 // segment-complete (or reconcile finding a finished file): state complete with duration and size.
-// A row being deleted is left alone. Returns true when anything changed.
+// A row being deleted is left alone. Returns true when anything changed, and the row's id in *id if
+// asked (only then: an unchanged row's id needs by_file).
 bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
                std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
-               TimePoint now);
+               TimePoint now, std::int64_t* id = nullptr);
 
 // The columns a Segment is read from, in order, and the reader for a row selected with them.
 extern const char* const kColumns;

@@ -62,6 +62,7 @@ HookIngest::SegmentRef HookIngest::resolve_segment(const std::string& segment_pa
 }
 
 HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
+  Database::Announce writing(db_);  // every event ends in a write (its event-log row at least)
   auto now = clock_.now();
   events::Entry entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, {}, {}, {}, {}};
   try {
@@ -129,15 +130,18 @@ HookIngest::Outcome HookIngest::apply_segment(const HookEvent& e, const CameraRe
   return db_.write([&](SQLite::Database& w) {
     Outcome out;
     out.camera_id = cam.id;
+    std::int64_t id = 0;
     if (e.kind == HookKind::segment_create) {
-      out.changed = segments::created(w, cam.id, seg.file, seg.decoded.start, expires, now);
+      out.changed = segments::created(w, cam.id, seg.file, seg.decoded.start, expires, now, &id);
     } else {
-      out.changed = segments::completed(w, cam.id, seg.file, seg.decoded.start, e.segment_duration, size, expires, now);
+      out.changed = segments::completed(w, cam.id, seg.file, seg.decoded.start, e.segment_duration, size, expires, now, &id);
     }
-    auto row = segments::by_file(w, seg.file);
-    if (row) {
-      out.segment_id = row->id;
-      if (!present) out.changed |= segments::set_state(w, row->id, SegmentState::missing, now);
+    if (!out.changed) {
+      if (auto row = segments::by_file(w, seg.file)) id = row->id;
+    }
+    if (id != 0) {
+      out.segment_id = id;
+      if (!present) out.changed |= segments::set_state(w, id, SegmentState::missing, now);
     }
     events::append(w, events::Entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, cam.id, seg.file,
                                     out.changed ? "applied" : "unchanged",
