@@ -1,12 +1,15 @@
-// Confinement and durable writes. Confinement compares canonical paths (std::filesystem's
-// weakly_canonical resolves every symlink of the existing prefix), so a link inside the root that
-// points elsewhere is refused.
+// Confinement and durable writes. Confinement resolves symlinks, so a link inside the root that
+// points elsewhere is refused: the kernel checks it in one openat2(RESOLVE_BENEATH) call, and where
+// it cannot tell, canonical paths (every symlink of the existing prefix resolved) are compared.
 #include "util/fs.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 
 #include <cerrno>
 #include <cstring>
@@ -36,6 +39,31 @@ struct Fd {
   }
 };
 
+enum class Beneath { yes, no, unknown };
+
+// Asks the kernel whether `rel` resolves beneath `root`: openat2() with RESOLVE_BENEATH refuses
+// "..", absolute symlinks and any symlink that leaves the folder, in one call. A file that does not
+// exist yet is judged by its folder. `unknown` (old kernel, folder missing, too many links) sends
+// the caller to the general path.
+Beneath resolve_beneath(const fs::path& root, const fs::path& rel) {
+  Fd dir{::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (dir.fd < 0) return Beneath::unknown;
+  auto open_beneath = [&](const fs::path& p) {
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    long fd = ::syscall(SYS_openat2, dir.fd, p.c_str(), &how, sizeof how);
+    if (fd < 0) return errno;
+    ::close(static_cast<int>(fd));
+    return 0;
+  };
+  int err = open_beneath(rel);
+  if (err == ENOENT) err = rel.has_parent_path() ? open_beneath(rel.parent_path()) : 0;
+  if (err == 0) return Beneath::yes;
+  if (err == EXDEV) return Beneath::no;
+  return Beneath::unknown;
+}
+
 [[noreturn]] void sys_fail(const char* call, const fs::path& p) {
   throw Error(fmt::format("{}({}) failed: {}", call, p.string(), std::strerror(errno)));
 }
@@ -54,14 +82,20 @@ fs::path confine(const fs::path& root, const fs::path& base, std::string_view ca
                                 quote(root_n.string())));
   };
   if (!within(root_n, abs)) throw outside();
+  auto rel = abs.lexically_relative(root_n);
+  if (rel.empty() || rel == ".") throw outside();
+  switch (resolve_beneath(root_n, rel)) {
+    case Beneath::yes: return rel;
+    case Beneath::no: throw outside();
+    case Beneath::unknown: break;
+  }
+  // The general path: canonical forms of both, compared.
   std::error_code ec;
   fs::path real_root = fs::weakly_canonical(root_n, ec);
   if (ec) real_root = root_n;
   fs::path real = fs::weakly_canonical(abs, ec);
   if (ec) throw BadInput(fmt::format("segment path {} cannot be resolved: {}", quote(candidate), ec.message()));
   if (!within(real_root, real)) throw outside();
-  auto rel = abs.lexically_relative(root_n);
-  if (rel.empty() || rel == ".") throw outside();
   return rel;
 }
 
