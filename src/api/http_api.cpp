@@ -39,6 +39,10 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
   // cpp-httplib writes a response's headers and body separately; with Nagle's algorithm on, a
   // keep-alive client's delayed ACK then stalls every response by ~40 ms (bench/ingest.sh).
   server.set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default; reconnecting costs more
+  // than most requests (accept, a pool hand-off, a new thread wake-up). The cap still rotates
+  // connections through the worker pool.
+  server.set_keep_alive_max_count(100);
   server.set_error_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) json_error(res, 404, fmt::format("no such endpoint: {} {}", req.method, quote(req.path)));
