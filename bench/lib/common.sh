@@ -21,7 +21,7 @@ bench_build() {
   fi
   if [[ ! -x $HSBENCH || $BENCH_ROOT/tools/hsbench.cpp -nt $HSBENCH ]]; then
     mkdir -p "$BUILD_DIR"
-    g++ -O2 -std=c++20 -o "$HSBENCH" "$BENCH_ROOT/tools/hsbench.cpp" -lsqlite3 -lpthread
+    g++ -O2 -std=c++20 -o "$HSBENCH" "$BENCH_ROOT/tools/hsbench.cpp" $(pkg-config --cflags --libs cpp-httplib) -lsqlite3 -lpthread
   fi
   need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing: see bench/README.md (setup)" >&2; exit 1; }; }
   need hyperfine; need curl; need sqlite3

@@ -12,6 +12,8 @@
 //   hsbench query --port P --path URLPATH [--requests N]
 //   hsbench walk --dir D --from-us A --to-us B [--runs N]
 //   hsbench sqlite-insert --db F --rows N [--per-tx K]
+//   hsbench http-floor --port P [--threads 8] [--seconds 60]
+#include <httplib.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -440,6 +442,35 @@ int sqlite_insert() {
   return 0;
 }
 
+// ---- http-floor: the ingest peer that does no work. A cpp-httplib server set up like hook-server's
+// (same worker pool size, TCP_NODELAY, keep-alive cap, payload limit) that answers every hook with
+// a response of the same shape and size, without parsing or storing anything: what HTTP alone costs
+// on this machine. Listens on 127.0.0.1 only and exits after --seconds.
+int http_floor() {
+  int port = static_cast<int>(iarg("--port", 0));
+  size_t threads = static_cast<size_t>(iarg("--threads", 8));
+  long long seconds = iarg("--seconds", 60);
+  httplib::Server server;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(100);
+  server.set_payload_max_length(1 << 20);
+  server.Post(R"(/hooks/([^/]+))", [](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.empty()) res.status = 400;
+    res.set_content("{\"ok\":true,\"camera\":\"camera_101\",\"changed\":true,\"segment_id\":1234567}", "application/json");
+  });
+  std::atomic<bool> done{false};
+  std::thread stopper([&] {
+    auto until = Clock::now() + std::chrono::seconds(seconds);
+    while (!done && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server.stop();
+  });
+  bool ok = server.listen("127.0.0.1", port);
+  done = true;
+  stopper.join();
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -452,5 +483,6 @@ int main(int argc, char** argv) {
   if (cmd == "query") return query();
   if (cmd == "walk") return walk();
   if (cmd == "sqlite-insert") return sqlite_insert();
+  if (cmd == "http-floor") return http_floor();
   die("unknown command " + cmd);
 }
