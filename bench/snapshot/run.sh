@@ -20,8 +20,10 @@ mkdir -p "$out"
 lib="$build/libhookserver_core.a"
 [[ -f $lib ]] || { echo "no $lib: build the project first (cmake --build $build)" >&2; exit 1; }
 bench="$out/snapshot_bench"
+# The libav code is not in the library (it is the capture module's, see src/snapshot/capture.hpp):
+# compiled in here, so the bench calls the frame reader directly, as before.
 c++ -std=c++20 -O2 -g -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED -I"$root/src" \
-  "$here/snapshot_bench.cpp" -o "$bench" "$lib" \
+  "$here/snapshot_bench.cpp" "$root"/src/snapshot/{libav,frame_reader,jpeg}.cpp -o "$bench" "$lib" \
   $(pkg-config --libs libavformat libavcodec libavutil libswscale spdlog fmt) -lpthread
 
 server_pid=

@@ -3,15 +3,10 @@
 // dimensions), converted to full-range YUV 4:2:0 and encoded with libav's MJPEG encoder.
 #include <string>
 
+#include "snapshot/capture.hpp"
 #include "snapshot/libav.hpp"
 
 namespace hs::snapshot {
-
-struct Jpeg {
-  std::string bytes;
-  int width = 0;
-  int height = 0;
-};
 
 // Output size for a frame of width x height (sample aspect ratio sar) limited to max_width:
 // the display aspect is kept and both sides rounded to even numbers (>= 2).

@@ -20,6 +20,7 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "snapshot/capture.hpp"
 #include "util/error.hpp"
 
 namespace hs::av {
@@ -64,10 +65,9 @@ PacketPtr make_packet();
 // libav's text for an AVERROR code ("Connection refused", "Invalid data found when processing input").
 std::string error_text(int code);
 
-// A deadline exceeded (snapshots.timeout) or a cancelled capture.
-struct TimedOut : Error {
-  using Error::Error;
-};
+// A deadline exceeded (snapshots.timeout) or a cancelled capture; declared in capture.hpp, because
+// the server catches it without seeing libav.
+using TimedOut = snapshot::TimedOut;
 
 // The deadline and cancel flag of one capture, consulted by libav through AVIOInterruptCB while it
 // blocks in connect/read, and by our own loops between packets. Must outlive the contexts using it.

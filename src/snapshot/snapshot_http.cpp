@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "index/cameras.hpp"
+#include "snapshot/capture_module.hpp"
 #include "util/error.hpp"
 
 namespace hs {
@@ -73,6 +74,9 @@ void serve_snapshot(SnapshotService& service, Database& db, const Clock& clock, 
     try {
       frame = service.frame_at(camera_id, at);
     } catch (const SnapshotBusy& e) {
+      json_status(res, 503, e.what());
+      return;
+    } catch (const snapshot::CaptureUnavailable& e) {  // no libav module: the server runs on without it
       json_status(res, 503, e.what());
       return;
     }

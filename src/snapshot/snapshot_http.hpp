@@ -7,7 +7,8 @@
 //                when the capture fails, the last JPEG with X-Snapshot-Stale: true and
 //                X-Snapshot-Error, or 502 JSON when there is none.
 //   ?at=<RFC 3339>  the frame shown at that time, from the recordings; 404 JSON naming the time
-//                when no segment covers it; 400 naming a bad value.
+//                when no segment covers it; 400 naming a bad value; 503 JSON when too many run
+//                already or the capture module (libav) cannot be loaded.
 #include <httplib.h>
 
 #include <string>

@@ -12,7 +12,7 @@
 
 #include "index/cameras.hpp"
 #include "index/segments.hpp"
-#include "snapshot/frame_reader.hpp"
+#include "snapshot/capture_module.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -44,7 +44,7 @@ void set_mtime(const std::filesystem::path& file, TimePoint t) {
 }
 
 struct Captured {
-  av::FramePtr frame;
+  snapshot::Jpeg jpeg;
   TimePoint frame_time;
 };
 
@@ -68,7 +68,6 @@ SnapshotService::SnapshotService(Options opt, Database& db, const Clock& clock)
   std::error_code ec;
   std::filesystem::create_directories(opt_.dir, ec);
   if (ec) throw Error(fmt::format("cannot create snapshot folder {}: {}", quote(opt_.dir.string()), ec.message()));
-  av::install_log_bridge();
   int n = std::max(1, opt_.workers);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { worker_loop(); });
   refresher_ = std::thread([this] { refresh_loop(); });
@@ -239,6 +238,7 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
   }
   const std::string path = row->camera.path;
   auto target = file_for(camera_id);
+  const snapshot::CaptureLimits limits{opt_.timeout, &cancel_, opt_.max_width};
 
   // The last keyframe of the newest segment (or of the one before, when the newest has no complete
   // fragment yet), accepted when it is recent enough to stand for the live picture.
@@ -257,18 +257,19 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
       return out;
     });
     if (candidates.empty()) throw Error("no recording indexed");
+    const auto& capture = snapshot::capture_api();
     std::string first_error;
     for (const auto& seg : candidates) {
       auto file = opt_.recordings_root / seg.file;
       try {
-        av::Interrupt interrupt(opt_.timeout, &cancel_);
-        auto f = snapshot::read_last_keyframe(file, interrupt);
-        TimePoint shown = seg.start + f.offset;
-        if (now - shown > opt_.tail_max_age)
+        // A keyframe shown before now - tail_max_age is too old: the module does not encode it.
+        auto p = capture.tail(file, now - opt_.tail_max_age - seg.start, limits);
+        TimePoint shown = seg.start + p.offset;
+        if (now - shown > opt_.tail_max_age || p.jpeg.bytes.empty())
           throw Error(fmt::format("the newest recorded keyframe (in {}) is older than {}", quote(seg.file),
                                   format_duration(opt_.tail_max_age)));
-        return Captured{std::move(f.frame), shown};
-      } catch (const av::TimedOut&) {
+        return Captured{std::move(p.jpeg), shown};
+      } catch (const snapshot::TimedOut&) {
         throw;
       } catch (const Error& e) {
         if (first_error.empty()) first_error = e.what();
@@ -277,9 +278,8 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
     throw Error(first_error);
   };
   auto from_live = [&](const std::string& url) -> Captured {
-    av::Interrupt interrupt(opt_.timeout, &cancel_);
-    auto f = snapshot::read_live_keyframe(url, interrupt);
-    return Captured{std::move(f.frame), clock_.now()};
+    auto p = snapshot::capture_api().live(url, limits);
+    return Captured{std::move(p.jpeg), clock_.now()};
   };
 
   std::vector<std::string> errors;
@@ -294,7 +294,7 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
       else if (source == "rtsp") c = from_live(join_url(opt_.rtsp_base, path));
       else if (source == "hls") c = from_live(join_url(opt_.hls_base, path + "/index.m3u8"));
       else throw Error(fmt::format("unknown source {}", quote(source)));
-      auto jpeg = snapshot::encode_jpeg(*c.frame, opt_.max_width);
+      const auto& jpeg = c.jpeg;
       write_file_atomic(target, jpeg.bytes);
       set_mtime(target, c.frame_time);
       result.ok = true;
@@ -376,12 +376,12 @@ SnapshotService::AtResult SnapshotService::frame_at(const std::string& camera_id
     return best;
   });
   if (!seg) throw not_covered();
-  av::Interrupt interrupt(opt_.timeout, &cancel_);
-  auto frame = snapshot::read_frame_at(opt_.recordings_root / seg->file, at - seg->start, interrupt);
-  if (!frame) throw not_covered();
+  const snapshot::CaptureLimits limits{opt_.timeout, &cancel_, opt_.max_width};
+  auto picture = snapshot::capture_api().at(opt_.recordings_root / seg->file, at - seg->start, limits);
+  if (!picture) throw not_covered();
   AtResult out;
-  out.jpeg = snapshot::encode_jpeg(*frame->frame, opt_.max_width);
-  out.frame_time = seg->start + frame->offset;
+  out.jpeg = std::move(picture->jpeg);
+  out.frame_time = seg->start + picture->offset;
   return out;
 }
 

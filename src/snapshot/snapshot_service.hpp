@@ -14,6 +14,7 @@
 //  - failures are logged once per change of a camera's state (first failure, a different error,
 //    recovery), never once per attempt.
 // Frames at a chosen time come from the indexed segment covering it (frame_at).
+// Decoding and encoding happen in the capture module (capture.hpp), loaded on the first capture.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -29,7 +30,7 @@
 
 #include "config/config.hpp"
 #include "index/database.hpp"
-#include "snapshot/jpeg.hpp"
+#include "snapshot/capture.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
@@ -96,7 +97,8 @@ class SnapshotService {
   };
   // The frame shown at `at` from the indexed segment covering it. Throws NotFound naming the time:
   //   no recording of camera "1" covers 2025-01-15T10:00:07.000Z
-  // hs::Error when the segment cannot be decoded, SnapshotBusy when too many run already.
+  // hs::Error when the segment cannot be decoded, SnapshotBusy when too many run already,
+  // snapshot::CaptureUnavailable when the capture module cannot be loaded.
   AtResult frame_at(const std::string& camera_id, TimePoint at);
 
   // Cancels running captures (their libav calls return at once), fails queued ones, joins the
