@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "index/statements.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -174,6 +177,50 @@ Database::Database(std::filesystem::path file) : file_(std::move(file)) {
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
   writer_ = open_connection(true);
   migrate();
+  sqlite3_update_hook(writer_->getHandle(), &Database::on_row_change, this);
+}
+
+void Database::on_row_change(void* self, int op, const char*, const char* table, long long rowid) {
+  auto* d = static_cast<Database*>(self);
+  if (std::strcmp(table, "segments") != 0 || d->changed_unknown_) return;
+  constexpr std::size_t kMaxResolved = 64;  // bigger batches (reconcile, retention) change "all"
+  if (op == SQLITE_DELETE || d->changed_rows_.size() >= kMaxResolved) {
+    d->changed_unknown_ = true;
+    d->changed_rows_.clear();
+  } else {
+    d->changed_rows_.push_back(rowid);
+  }
+}
+
+// Inside the transaction, under write_mutex_: which cameras the changed rows belong to.
+void Database::resolve_segment_changes() {
+  for (std::int64_t row : changed_rows_) {
+    if (changed_unknown_) break;
+    Prepared q(*writer_, "SELECT camera_id FROM segments WHERE id = ?1");
+    q->bind(1, static_cast<int64_t>(row));
+    if (q->executeStep()) changed_cameras_.push_back(q->getColumn(0).getString());
+    else changed_unknown_ = true;  // gone again within the transaction
+  }
+  changed_rows_.clear();
+}
+
+// After COMMIT (or a rollback: over-reporting a change is harmless), under write_mutex_.
+void Database::publish_segment_changes() {
+  if (!changed_rows_.empty()) changed_unknown_ = true;  // not resolved: the batch failed early
+  if (changed_cameras_.empty() && !changed_unknown_) return;
+  std::lock_guard lock(versions_mutex_);
+  ++version_counter_;
+  if (changed_unknown_) all_changed_at_ = version_counter_;
+  for (auto& c : changed_cameras_) camera_changed_at_[std::move(c)] = version_counter_;
+  changed_rows_.clear();
+  changed_cameras_.clear();
+  changed_unknown_ = false;
+}
+
+std::uint64_t Database::segments_version(const std::string& camera_id) const {
+  std::lock_guard lock(versions_mutex_);
+  auto it = camera_changed_at_.find(camera_id);
+  return std::max(all_changed_at_, it == camera_changed_at_.end() ? 0 : it->second);
 }
 
 Database::~Database() {
@@ -264,6 +311,7 @@ void Database::run_batch(std::vector<Job*>& batch) {
           }
         }
       }
+      resolve_segment_changes();
       step("COMMIT");
     } catch (...) {
       if (sqlite3_get_autocommit(writer_->getHandle()) == 0) {  // still inside BEGIN
@@ -279,6 +327,7 @@ void Database::run_batch(std::vector<Job*>& batch) {
     for (Job* j : batch)
       if (!j->error) j->error = std::current_exception();
   }
+  publish_segment_changes();
 }
 
 int Database::schema_version() {

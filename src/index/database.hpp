@@ -19,6 +19,8 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace hs {
@@ -63,6 +65,11 @@ class Database {
   };
   static constexpr std::chrono::microseconds kCommitDelay{300};
 
+  // A number that grows whenever a committed write changed (inserted, updated or deleted) one of
+  // this camera's segment rows; equal numbers mean unchanged listings, so rendered pages can be
+  // reused. Read it before reading the rows it vouches for. It restarts with the process.
+  std::uint64_t segments_version(const std::string& camera_id) const;
+
   // Runs fn with a reader connection (a consistent snapshot when fn opens a transaction).
   template <class F>
   auto read(F&& fn) {
@@ -105,6 +112,19 @@ class Database {
   std::mutex pool_mutex_;
   std::vector<Connection> readers_;
   std::atomic<std::uint64_t> transactions_{0}, jobs_{0};  // group-commit effect, logged at close
+
+  // Segment changes, collected by SQLite's update hook on the writer while a batch runs (under
+  // write_mutex_), resolved to cameras before COMMIT and published after it.
+  static void on_row_change(void* self, int op, const char* db, const char* table, long long rowid);
+  void resolve_segment_changes();
+  void publish_segment_changes();
+  std::vector<std::int64_t> changed_rows_;
+  std::vector<std::string> changed_cameras_;
+  bool changed_unknown_ = false;  // a deleted row, or too many to resolve: every camera changed
+  mutable std::mutex versions_mutex_;
+  std::uint64_t version_counter_ = 0;
+  std::uint64_t all_changed_at_ = 0;
+  std::unordered_map<std::string, std::uint64_t> camera_changed_at_;
 };
 
 }  // namespace hs
