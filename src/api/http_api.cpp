@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
 #include "api/retention_routes.hpp"
@@ -33,6 +35,15 @@ cameras::Row camera_or_404(SQLite::Database& r, const std::string& id) {
   return *row;
 }
 
+
+namespace {
+
+// A day of one-minute segments (1,440) fits one page.
+constexpr int kMaxRecordingsPage = 5000;
+
+std::int64_t us_since_epoch(TimePoint t) { return t.time_since_epoch().count(); }
+
+}  // namespace
 
 void install_api(httplib::Server& server, ApiContext& ctx) {
   server.set_payload_max_length(ctx.config.server.max_body_bytes);
@@ -127,11 +138,22 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     auto to = time_param(req, "to");
     if (from && to && *to <= *from)
       throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(*param(req, "from")), quote(*param(req, "to"))));
-    int limit = int_param(req, "limit", 100, 1, 1000);
+    int limit = int_param(req, "limit", 100, 1, kMaxRecordingsPage);
     auto cursor = param(req, "cursor");
-    auto body = ctx.db.read([&](SQLite::Database& r) {
+    const auto version = ctx.db.segments_version(id);  // before the rows it vouches for are read
+    const auto now = ctx.clock.now();
+    std::string key;
+    PageCache::Body body;
+    bool cacheable = false;
+    ctx.db.read([&](SQLite::Database& r) {
       auto row = camera_or_404(r, id);
-      auto page = segments::range(r, id, from, to, limit, cursor, ctx.clock.now());
+      key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", id, row.camera.path, from ? us_since_epoch(*from) : 0,
+                        to ? us_since_epoch(*to) : 0, limit, cursor.value_or(""));
+      if ((body = ctx.pages->get(key, version))) {
+        cacheable = true;
+        return;
+      }
+      auto page = segments::range(r, id, from, to, limit, cursor, now);
       std::string out = fmt::format("{{\"camera_id\":{},\"next_cursor\":{},\"recordings\":[",
                                     nlohmann::json(id).dump(),
                                     page.next_cursor ? nlohmann::json(*page.next_cursor).dump() : "null");
@@ -141,10 +163,27 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
         append_segment_json(out, ctx.config, row.camera, page.items[i]);
       }
       out += "]}";
-      return out;
+      // A page depends on the clock only through segments still recording (their end is "now"),
+      // which a range starting in the future may yet gain: those pages are never reused.
+      cacheable = (!from || *from < now) &&
+                  std::all_of(page.items.begin(), page.items.end(), [](const Segment& s) { return s.duration.has_value(); });
+      body = std::make_shared<const std::string>(std::move(out));
     });
+    if (cacheable) {
+      ctx.pages->put(key, version, body);
+      // The version restarts with the process; the start time keeps old tags from matching.
+      auto etag = fmt::format("\"{}-{}\"", us_since_epoch(ctx.started), version);
+      res.set_header("ETag", etag);
+      if (req.get_header_value("If-None-Match") == etag) {
+        res.status = 304;
+        return;
+      }
+    }
     res.status = 200;
-    res.set_content(body, "application/json");
+    res.set_content_provider(body->size(), "application/json",
+                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                               return sink.write(body->data() + offset, length);
+                             });
   }));
 
   server.Get(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {

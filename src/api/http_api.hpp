@@ -8,6 +8,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "api/page_cache.hpp"
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
@@ -34,6 +35,8 @@ struct ApiContext {
   std::function<nlohmann::json()> worker_status;
   // Set by ServerApp::run() before serving; null when snapshots are not running.
   SnapshotService* snapshots = nullptr;
+  // Rendered recordings pages, reused while their camera's segments are unchanged.
+  std::shared_ptr<PageCache> pages = std::make_shared<PageCache>(8u << 20);
 };
 
 // Registers every route on `server` and sets its limits and error handlers.
