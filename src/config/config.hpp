@@ -45,7 +45,9 @@ struct Config {
     std::string api_token;      // HOOK_SERVER_API_TOKEN overrides
     std::string hook_secret;    // HOOK_SERVER_HOOK_SECRET overrides
     std::size_t max_body_bytes = 1 << 20;
-    int threads = 8;
+    // cpp-httplib gives each connection a worker for as long as it is kept alive (up to 5 s idle),
+    // so the pool must outnumber the keep-alive connections of frontends, or hooks wait in line.
+    int threads = 32;
   } server;
 
   std::filesystem::path data_dir;  // index.db, spool/, snapshots/
