@@ -9,10 +9,11 @@
 //   hsbench files --root ROOT --camera-path P --count N [--start-us S] [--step-us 60000000]
 //   hsbench load --port P [--conns 8] [--requests N] [--rate R] [--cwd DIR] [--first-camera 1]
 //                [--start-us S] [--touch ROOT]
-//   hsbench query --port P --path URLPATH [--requests N]
+//   hsbench query --port P --path URLPATH [--requests N]    ("{n}" in URLPATH: 2,000 + request number
+//                                                          modulo 3,000, so consecutive requests differ)
 //   hsbench walk --dir D --from-us A --to-us B [--runs N]
 //   hsbench sqlite-insert --db F --rows N [--per-tx K]
-//   hsbench http-floor --port P [--threads 8] [--seconds 60]
+//   hsbench http-floor --port P [--threads 32] [--seconds 60]
 #include <httplib.h>
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -332,7 +333,11 @@ int query() {
   int port = static_cast<int>(iarg("--port", 0));
   long long n = iarg("--requests", 1000);
   std::string path = arg("--path");
-  std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  auto request_for = [&](long long i) {
+    std::string p = path;
+    if (auto at = p.find("{n}"); at != std::string::npos) p.replace(at, 3, std::to_string(2000 + i % 3000));
+    return "GET " + p + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  };
   Conn conn(port);
   std::vector<double> lat;
   std::string body;
@@ -340,6 +345,7 @@ int query() {
   size_t bytes = 0;
   auto t0 = Clock::now();
   for (long long i = 0; i < n; ++i) {
+    std::string req = request_for(i);
     auto s = Clock::now();
     int st = conn.request(req, body);
     lat.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
@@ -448,7 +454,7 @@ int sqlite_insert() {
 // on this machine. Listens on 127.0.0.1 only and exits after --seconds.
 int http_floor() {
   int port = static_cast<int>(iarg("--port", 0));
-  size_t threads = static_cast<size_t>(iarg("--threads", 8));
+  size_t threads = static_cast<size_t>(iarg("--threads", 32));
   long long seconds = iarg("--seconds", 60);
   httplib::Server server;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
