@@ -10,6 +10,7 @@
 
 #include <fstream>
 
+#include "index/segments.hpp"
 #include "support/media.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/server_fixture.hpp"
@@ -181,4 +182,51 @@ TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][recon
   CHECK(out.find("10000 segment files: 10000 added") != std::string::npos);
   server.start();
   CHECK(server.get("/api/cameras/1")["recordings"]["segments"] == 10000);
+}
+
+TEST_CASE("reconciliation matches whole names below the root: nested paths, other folders, symlinks", "[e2e][reconcile]") {
+  const std::string pattern = "./recordings/%path/%Y-%m/%d_%H-%M-%S-%f";
+  ServerFixture server(kCameras, "UTC", "record_path: " + pattern);
+  server.start();
+  // The worker reconciles at start; let it finish so the passes below are the only ones.
+  REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
+  RecordPath rp(pattern, "fmp4", Zone{});
+  const TimePoint t0 = parse_rfc3339("2025-03-01T10:00:00Z");
+  auto put = [&](const std::string& path, TimePoint start) {
+    std::string rel = rp.encode(path, start);
+    fs::create_directories((server.recordings() / rel).parent_path());
+    std::ofstream(server.recordings() / rel) << "segment";
+    set_mtime_ago(server.recordings() / rel, std::chrono::seconds{600});
+    return rel;
+  };
+  auto state_of = [&](const std::string& rel) {
+    auto row = server.app().database().read([&](SQLite::Database& r) { return segments::by_file(r, rel); });
+    return row ? std::string(segment_state_name(row->state)) : std::string("not indexed");
+  };
+  const std::string a = put("camera_1", t0);
+  const std::string b = put("site/cam2", t0);  // a path name with a slash: folders within folders
+  const std::string c = put("site/cam2", t0 + std::chrono::minutes{1});
+  CHECK(b == "site/cam2/2025-03/01_10-00-00-000000.mp4");
+  // A symlinked folder and a symlinked segment: reported as ignored, never followed.
+  fs::create_symlink(server.recordings() / "site", server.recordings() / "alias");
+  fs::create_symlink(server.recordings() / a, server.recordings() / rp.encode("camera_1", t0 + std::chrono::minutes{2}));
+
+  auto report = server.app().reconcile();
+  CHECK(report.scanned == 3);
+  CHECK(report.added == 3);
+  CHECK(report.ignored == 2);
+  CHECK(state_of(b) == "complete");
+  CHECK(state_of(c) == "complete");
+  CHECK(state_of("alias/cam2/2025-03/01_10-00-00-000000.mp4") == "not indexed");
+
+  // c's file moves to camera_1's folder: the same last element, but not the indexed file.
+  const std::string moved = "camera_1/2025-03/01_10-01-00-000000.mp4";
+  fs::rename(server.recordings() / c, server.recordings() / moved);
+  report = server.app().reconcile();
+  CHECK(report.scanned == 3);
+  CHECK(report.added == 1);
+  CHECK(report.missing == 1);
+  CHECK(state_of(c) == "missing");
+  CHECK(state_of(moved) == "complete");
+  CHECK(state_of(a) == "complete");
 }
