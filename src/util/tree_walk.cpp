@@ -57,7 +57,7 @@ class Walker {
         if (!walk(sub)) return false;
         continue;
       }
-      auto kind = type == DT_REG ? TreeEntry::Kind::regular
+      auto kind = type == DT_REG   ? TreeEntry::Kind::regular
                   : type == DT_LNK ? TreeEntry::Kind::symlink
                                    : TreeEntry::Kind::other;
       visit_(TreeEntry{kind, std::string_view(rel_), ::dirfd(dir.get()), name});
@@ -91,9 +91,12 @@ int tree_entry_type(int dir_fd, const char* name, unsigned char d_type) {
   switch (d_type) {
     case DT_REG:
     case DT_DIR:
-    case DT_LNK: return d_type;
-    case DT_UNKNOWN: break;  // some file systems do not fill d_type in: ask the inode
-    default: return DT_FIFO;
+    case DT_LNK:
+      return d_type;
+    case DT_UNKNOWN:
+      break;  // some file systems do not fill d_type in: ask the inode
+    default:
+      return DT_FIFO;
   }
   struct stat st {};
   if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno == ENOENT ? DT_UNKNOWN : -1;

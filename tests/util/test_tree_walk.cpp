@@ -1,11 +1,11 @@
 // The reconcile walk: every file below the root once with its relative name, symlinks reported and
 // never followed, entry types from fstatat when readdir gives none.
-#include <catch2/catch.hpp>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 
@@ -25,9 +25,12 @@ void touch(const fs::path& p, const std::string& content = "x") {
 
 const char* kind_name(TreeEntry::Kind k) {
   switch (k) {
-    case TreeEntry::Kind::regular: return "regular";
-    case TreeEntry::Kind::symlink: return "symlink";
-    case TreeEntry::Kind::other: return "other";
+    case TreeEntry::Kind::regular:
+      return "regular";
+    case TreeEntry::Kind::symlink:
+      return "symlink";
+    case TreeEntry::Kind::other:
+      return "other";
   }
   return "?";
 }
@@ -59,8 +62,7 @@ TEST_CASE("walk_tree reports files at any depth with names relative to the root"
                                               {"top.txt", "regular"},
                                               {"camera_1/pipe", "other"}};
   CHECK(walk_all(root) == expected);
-  CHECK(walk_all(dir.path().string() + "/recordings/") ==
-        expected);  // a trailing slash changes nothing
+  CHECK(walk_all(dir.path().string() + "/recordings/") == expected);  // a trailing slash changes nothing
 }
 
 TEST_CASE("walk_tree reports symlinks without following them", "[tree_walk]") {
@@ -69,7 +71,7 @@ TEST_CASE("walk_tree reports symlinks without following them", "[tree_walk]") {
   fs::path outside = dir.path() / "outside";
   touch(outside / "secret.mp4");
   touch(root / "camera_1" / "a.mp4");
-  fs::create_symlink(outside, root / "camera_2");                         // a directory elsewhere
+  fs::create_symlink(outside, root / "camera_2");                           // a directory elsewhere
   fs::create_symlink(outside / "secret.mp4", root / "camera_1" / "b.mp4");  // a file elsewhere
   fs::create_symlink(root / "camera_1", root / "camera_3");                 // a directory inside
 
