@@ -56,9 +56,18 @@ std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
 
 }  // namespace
 
-bool created(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-             std::optional<TimePoint> expires_at, TimePoint now) {
-  SQLite::Statement q(db,
+Upserts::Upserts(SQLite::Database& db) : db_(db) {}
+Upserts::~Upserts() = default;
+
+SQLite::Statement& Upserts::prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+  if (!slot) slot = std::make_unique<SQLite::Statement>(db_, sql);
+  else slot->reset();
+  return *slot;
+}
+
+bool Upserts::created(std::string_view camera_id, std::string_view file, TimePoint start,
+                      std::optional<TimePoint> expires_at, TimePoint now) {
+  auto& q = prepared(created_,
       "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us) "
       "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING");
   q.bind(1, std::string(camera_id));
@@ -69,10 +78,10 @@ bool created(SQLite::Database& db, std::string_view camera_id, std::string_view 
   return q.exec() > 0;
 }
 
-bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-               std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
-               TimePoint now) {
-  SQLite::Statement q(db,
+bool Upserts::completed(std::string_view camera_id, std::string_view file, TimePoint start,
+                        std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
+                        TimePoint now) {
+  auto& q = prepared(completed_,
       "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, created_us, updated_us) "
       "VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7) "
       "ON CONFLICT (file) DO UPDATE SET state = 'complete', duration_us = ?4, size_bytes = ?5, updated_us = ?7 "
@@ -85,6 +94,26 @@ bool completed(SQLite::Database& db, std::string_view camera_id, std::string_vie
   bind_opt(q, 6, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
   q.bind(7, us(now));
   return q.exec() > 0;
+}
+
+bool Upserts::set_state(std::int64_t id, SegmentState state, TimePoint now) {
+  auto& q = prepared(set_state_,
+      "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
+  q.bind(1, static_cast<int64_t>(id));
+  q.bind(2, std::string(segment_state_name(state)));
+  q.bind(3, us(now));
+  return q.exec() > 0;
+}
+
+bool created(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
+             std::optional<TimePoint> expires_at, TimePoint now) {
+  return Upserts(db).created(camera_id, file, start, expires_at, now);
+}
+
+bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
+               std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
+               TimePoint now) {
+  return Upserts(db).completed(camera_id, file, start, duration, size_bytes, expires_at, now);
 }
 
 std::optional<Segment> get(SQLite::Database& db, std::int64_t id) {
@@ -157,11 +186,7 @@ void each_file(SQLite::Database& db,
 }
 
 bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePoint now) {
-  SQLite::Statement q(db, "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
-  q.bind(1, static_cast<int64_t>(id));
-  q.bind(2, std::string(segment_state_name(state)));
-  q.bind(3, us(now));
-  return q.exec() > 0;
+  return Upserts(db).set_state(id, state, now);
 }
 
 }  // namespace hs::segments

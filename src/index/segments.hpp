@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,30 @@ bool created(SQLite::Database& db, std::string_view camera_id, std::string_view 
 bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
                std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
                TimePoint now);
+
+// The same writes (and set_state below) with their statements prepared once and reused: a pass that
+// writes thousands of rows in one transaction (reconcile) would otherwise spend most of its time
+// preparing them. Use within one transaction; the connection must outlive it.
+class Upserts {
+ public:
+  explicit Upserts(SQLite::Database& db);
+  ~Upserts();
+  Upserts(const Upserts&) = delete;
+  Upserts& operator=(const Upserts&) = delete;
+
+  bool created(std::string_view camera_id, std::string_view file, TimePoint start,
+               std::optional<TimePoint> expires_at, TimePoint now);
+  bool completed(std::string_view camera_id, std::string_view file, TimePoint start,
+                 std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
+                 TimePoint now);
+  bool set_state(std::int64_t id, SegmentState state, TimePoint now);
+
+ private:
+  SQLite::Statement& prepared(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
+
+  SQLite::Database& db_;
+  std::unique_ptr<SQLite::Statement> created_, completed_, set_state_;
+};
 
 // The columns a Segment is read from, in order, and the reader for a row selected with them.
 extern const char* const kColumns;

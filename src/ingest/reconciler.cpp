@@ -154,11 +154,12 @@ Reconciler::Report Reconciler::run() {
     std::vector<HookIngest::CameraRef> cams;
     for (auto& [f, d] : batch) cams.push_back(ingest_.camera_for_path(f->path));
     db_.write([&](SQLite::Database& w) {
+      segments::Upserts upserts(w);
       for (std::size_t k = 0; k < batch.size(); ++k) {
         const Found& f = *batch[k].first;
         TimePoint expires = f.start + cams[k].retention;
-        bool added = f.growing ? segments::created(w, cams[k].id, f.file, f.start, expires, now)
-                               : segments::completed(w, cams[k].id, f.file, f.start, batch[k].second, f.size, expires, now);
+        bool added = f.growing ? upserts.created(cams[k].id, f.file, f.start, expires, now)
+                               : upserts.completed(cams[k].id, f.file, f.start, batch[k].second, f.size, expires, now);
         report.added += added ? 1 : 0;
       }
     });
@@ -180,8 +181,9 @@ Reconciler::Report Reconciler::run() {
   auto set_states = [&](const std::vector<std::int64_t>& ids, SegmentState state, std::size_t& counter) {
     for (std::size_t i = 0; i < ids.size(); i += kBatch) {
       db_.write([&](SQLite::Database& w) {
+        segments::Upserts upserts(w);
         for (std::size_t j = i; j < std::min(ids.size(), i + kBatch); ++j)
-          counter += segments::set_state(w, ids[j], state, now) ? 1 : 0;
+          counter += upserts.set_state(ids[j], state, now) ? 1 : 0;
       });
     }
   };
