@@ -112,12 +112,18 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
   int again = procs.launch(serve, {});
   REQUIRE(eventually(healthy));
   httplib::Client cli("127.0.0.1", port);
+  // The first server's start-up reconcile indexed all 40 (still fresh) files as recording, so 40
+  // rows exist before the spool is drained: wait for the worker's start-up pass (drain, then
+  // reconcile) before reading the states.
   REQUIRE(eventually([&] {
-    auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
-    return res && json::parse(res->body)["recordings"].size() == 40;
+    auto res = cli.Get("/api/health");
+    return res && !json::parse(res->body)["worker"]["last_reconcile"].is_null();
   }));
   auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
-  for (const auto& r : json::parse(res->body)["recordings"]) CHECK(r["state"] == "complete");
+  REQUIRE(res);
+  json page = json::parse(res->body);  // not a range-for over json::parse(...)[...]: a destroyed temporary
+  CHECK(page["recordings"].size() == 40);
+  for (const auto& r : page["recordings"]) CHECK(r["state"] == "complete");
   procs.interrupt(again);
   auto stopped = procs.wait(again);
   CHECK(stopped.exit_code == 0);
