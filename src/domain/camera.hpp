@@ -23,6 +23,7 @@ struct Camera {
   std::string rtsp_transport = "tcp";
   CameraOrigin origin = CameraOrigin::config;
   bool managed() const { return origin != CameraOrigin::discovered; }
+  bool operator==(const Camera&) const = default;
 };
 
 // camera_<id> by default.

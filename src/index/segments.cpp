@@ -156,14 +156,17 @@ Summary summary(SQLite::Database& db, std::string_view camera_id) {
   return s;
 }
 
-std::unordered_map<std::string, FileRow> files(SQLite::Database& db) {
+void each_file(SQLite::Database& db,
+               const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row) {
   SQLite::Statement q(db, "SELECT file, id, state FROM segments");
-  std::unordered_map<std::string, FileRow> out;
-  while (q.executeStep())
-    out.emplace(q.getColumn(0).getString(),
-                FileRow{q.getColumn(1).getInt64(),
-                        parse_segment_state(q.getColumn(2).getString()).value_or(SegmentState::missing), false});
-  return out;
+  while (q.executeStep()) {
+    auto file = q.getColumn(0);
+    auto state = q.getColumn(2);
+    const char* name = file.getText();  // getText before getBytes: the length of the UTF-8 text
+    row(std::string_view(name, static_cast<std::size_t>(file.getBytes())), q.getColumn(1).getInt64(),
+        parse_segment_state(std::string_view(state.getText(), static_cast<std::size_t>(state.getBytes())))
+            .value_or(SegmentState::missing));
+  }
 }
 
 bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePoint now) {

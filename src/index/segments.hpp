@@ -3,9 +3,10 @@
 // transaction. Times are stored as UTC microseconds; files relative to the recordings root.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "domain/segment.hpp"
@@ -51,13 +52,10 @@ struct Summary {
 };
 Summary summary(SQLite::Database& db, std::string_view camera_id);
 
-// For reconciliation: every indexed file with its id and state.
-struct FileRow {
-  std::int64_t id;
-  SegmentState state;
-  bool seen = false;  // scratch flag for the caller
-};
-std::unordered_map<std::string, FileRow> files(SQLite::Database& db);
+// For reconciliation: calls `row` with every indexed file (the view is valid during the call only),
+// its id and state, in one scan of the table.
+void each_file(SQLite::Database& db,
+               const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row);
 // Sets the state of one row (used by reconcile: missing, or complete again when a file reappears).
 bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePoint now);
 

@@ -3,15 +3,18 @@
 #include "ingest/reconciler.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "index/segments.hpp"
 #include "media/mp4_probe.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/tree_walk.hpp"
 
 namespace hs {
 
@@ -28,6 +31,54 @@ struct Found {
   TimePoint start;
   std::int64_t size;
   bool growing;
+};
+
+// The indexed files of one pass: names packed in one arena and found through an open-addressing
+// table, instead of a node and a string allocation per row (100,000 rows at full size).
+class IndexedFiles {
+ public:
+  struct Row {
+    std::size_t offset;
+    std::size_t length;
+    std::int64_t id;
+    SegmentState state;
+    bool seen = false;
+  };
+
+  void add(std::string_view file, std::int64_t id, SegmentState state) {
+    rows_.push_back(Row{names_.size(), file.size(), id, state});
+    names_.append(file);
+  }
+
+  // Builds the lookup table; call once, after the last add.
+  void seal() {
+    std::size_t capacity = 16;
+    while (capacity < 2 * rows_.size()) capacity *= 2;
+    mask_ = capacity - 1;
+    slots_.assign(capacity, 0);
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      std::size_t slot = std::hash<std::string_view>{}(name(rows_[i])) & mask_;
+      while (slots_[slot] != 0) slot = (slot + 1) & mask_;
+      slots_[slot] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+
+  Row* find(std::string_view file) {
+    for (std::size_t slot = std::hash<std::string_view>{}(file) & mask_; slots_[slot] != 0; slot = (slot + 1) & mask_) {
+      Row& row = rows_[slots_[slot] - 1];
+      if (name(row) == file) return &row;
+    }
+    return nullptr;
+  }
+
+  std::string_view name(const Row& row) const { return std::string_view(names_).substr(row.offset, row.length); }
+  const std::vector<Row>& rows() const { return rows_; }
+
+ private:
+  std::string names_;
+  std::vector<Row> rows_;
+  std::vector<std::uint32_t> slots_;  // index + 1 into rows_, 0 when free
+  std::size_t mask_ = 0;
 };
 
 std::optional<Micros> probe_duration(const fs::path& file) {
@@ -49,53 +100,48 @@ Reconciler::Report Reconciler::run() {
   auto now = clock_.now();
   const Micros grace = std::max<Micros>(std::chrono::seconds{10}, 3 * config_.mediamtx.part_duration);
 
-  auto indexed = db_.read([](SQLite::Database& r) { return segments::files(r); });
+  IndexedFiles indexed;
+  db_.read([&](SQLite::Database& r) {
+    segments::each_file(r, [&](std::string_view file, std::int64_t id, SegmentState state) { indexed.add(file, id, state); });
+  });
+  indexed.seal();
   std::vector<std::int64_t> seen_missing;
   std::vector<Found> found;
   std::vector<std::pair<std::int64_t, std::string>> to_finish;
 
   std::error_code ec;
-  bool have_root = fs::is_directory(root, ec);
-  const std::size_t prefix_len = (root / "").native().size();
-  ec.clear();
-  if (have_root) {
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-      const auto& entry = *it;
-      auto type = entry.symlink_status(ec).type();
-      if (type == fs::file_type::directory) continue;
-      if (type != fs::file_type::regular) {
+  if (fs::is_directory(root, ec)) {
+    // Indexed files cost a name decode and a table look-up, no stat: only new files are stat'ed.
+    std::string stopped = walk_tree(root, [&](const TreeEntry& entry) {
+      if (entry.kind != TreeEntry::Kind::regular) {
         ++report.ignored;  // symlinks are never followed: they could point outside the root
-        continue;
+        return;
       }
-      const std::string& native = entry.path().native();
-      if (native.size() <= prefix_len) continue;
-      std::string rel = native.substr(prefix_len);  // cheaper than lexically_relative, per file
-      auto decoded = rp.decode(rel);
+      auto decoded = rp.decode(entry.relative);
       if (!decoded) {
         ++report.ignored;
-        continue;
+        return;
       }
       ++report.scanned;
-      auto known = indexed.find(rel);
-      if (known != indexed.end()) {
-        known->second.seen = true;
-        if (known->second.state == SegmentState::missing) seen_missing.push_back(known->second.id);
-        if (known->second.state == SegmentState::recording) to_finish.emplace_back(known->second.id, rel);
-        continue;
+      if (auto* known = indexed.find(entry.relative)) {
+        known->seen = true;
+        if (known->state == SegmentState::missing) seen_missing.push_back(known->id);
+        if (known->state == SegmentState::recording) to_finish.emplace_back(known->id, entry.relative);
+        return;
       }
       struct stat st {};
-      if (::stat(entry.path().c_str(), &st) != 0) continue;
+      if (::fstatat(entry.dir_fd, entry.name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
       TimePoint mtime{std::chrono::duration_cast<Micros>(std::chrono::seconds{st.st_mtim.tv_sec} +
                                                           std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
-      found.push_back({rel, decoded->path, decoded->start, static_cast<std::int64_t>(st.st_size), now - mtime < grace});
-    }
+      found.push_back({std::string(entry.relative), std::move(decoded->path), decoded->start,
+                       static_cast<std::int64_t>(st.st_size), now - mtime < grace});
+    });
+    if (!stopped.empty()) log::get("reconcile")->warn("walking {} stopped early: {}", root.string(), stopped);
   }
-  if (ec) log::get("reconcile")->warn("walking {} stopped early: {}", root.string(), ec.message());
 
   // Rows not seen on disk: their files are gone.
   std::vector<std::int64_t> vanished;
-  for (const auto& [file, row] : indexed)
+  for (const auto& row : indexed.rows())
     if (!row.seen && (row.state == SegmentState::recording || row.state == SegmentState::complete))
       vanished.push_back(row.id);
 

@@ -10,6 +10,7 @@
 
 #include <fstream>
 
+#include "index/segments.hpp"
 #include "support/media.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/server_fixture.hpp"
@@ -111,12 +112,18 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
   int again = procs.launch(serve, {});
   REQUIRE(eventually(healthy));
   httplib::Client cli("127.0.0.1", port);
+  // The first server's start-up reconcile indexed all 40 (still fresh) files as recording, so 40
+  // rows exist before the spool is drained: wait for the worker's start-up pass (drain, then
+  // reconcile) before reading the states.
   REQUIRE(eventually([&] {
-    auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
-    return res && json::parse(res->body)["recordings"].size() == 40;
+    auto res = cli.Get("/api/health");
+    return res && !json::parse(res->body)["worker"]["last_reconcile"].is_null();
   }));
   auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
-  for (const auto& r : json::parse(res->body)["recordings"]) CHECK(r["state"] == "complete");
+  REQUIRE(res);
+  json page = json::parse(res->body);  // not a range-for over json::parse(...)[...]: a destroyed temporary
+  CHECK(page["recordings"].size() == 40);
+  for (const auto& r : page["recordings"]) CHECK(r["state"] == "complete");
   procs.interrupt(again);
   auto stopped = procs.wait(again);
   CHECK(stopped.exit_code == 0);
@@ -125,6 +132,8 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
 TEST_CASE("reconciliation indexes files no hook announced and tracks vanished ones", "[e2e][reconcile]") {
   ServerFixture server(kCameras);
   server.start();
+  // The worker reconciles at start; let it finish so the passes below are the only ones.
+  REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
   TempDir media;
   auto made = make_segments(media.path(), 3, 2.0);
   auto names = place_segments(made, server.working_dir(), "camera_1", parse_rfc3339("2025-01-15T10:00:00Z"), 2.0);
@@ -181,4 +190,51 @@ TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][recon
   CHECK(out.find("10000 segment files: 10000 added") != std::string::npos);
   server.start();
   CHECK(server.get("/api/cameras/1")["recordings"]["segments"] == 10000);
+}
+
+TEST_CASE("reconciliation matches whole names below the root: nested paths, other folders, symlinks", "[e2e][reconcile]") {
+  const std::string pattern = "./recordings/%path/%Y-%m/%d_%H-%M-%S-%f";
+  ServerFixture server(kCameras, "UTC", "record_path: " + pattern);
+  server.start();
+  // The worker reconciles at start; let it finish so the passes below are the only ones.
+  REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
+  RecordPath rp(pattern, "fmp4", Zone{});
+  const TimePoint t0 = parse_rfc3339("2025-03-01T10:00:00Z");
+  auto put = [&](const std::string& path, TimePoint start) {
+    std::string rel = rp.encode(path, start);
+    fs::create_directories((server.recordings() / rel).parent_path());
+    std::ofstream(server.recordings() / rel) << "segment";
+    set_mtime_ago(server.recordings() / rel, std::chrono::seconds{600});
+    return rel;
+  };
+  auto state_of = [&](const std::string& rel) {
+    auto row = server.app().database().read([&](SQLite::Database& r) { return segments::by_file(r, rel); });
+    return row ? std::string(segment_state_name(row->state)) : std::string("not indexed");
+  };
+  const std::string a = put("camera_1", t0);
+  const std::string b = put("site/cam2", t0);  // a path name with a slash: folders within folders
+  const std::string c = put("site/cam2", t0 + std::chrono::minutes{1});
+  CHECK(b == "site/cam2/2025-03/01_10-00-00-000000.mp4");
+  // A symlinked folder and a symlinked segment: reported as ignored, never followed.
+  fs::create_symlink(server.recordings() / "site", server.recordings() / "alias");
+  fs::create_symlink(server.recordings() / a, server.recordings() / rp.encode("camera_1", t0 + std::chrono::minutes{2}));
+
+  auto report = server.app().reconcile();
+  CHECK(report.scanned == 3);
+  CHECK(report.added == 3);
+  CHECK(report.ignored == 2);
+  CHECK(state_of(b) == "complete");
+  CHECK(state_of(c) == "complete");
+  CHECK(state_of("alias/cam2/2025-03/01_10-00-00-000000.mp4") == "not indexed");
+
+  // c's file moves to camera_1's folder: the same last element, but not the indexed file.
+  const std::string moved = "camera_1/2025-03/01_10-01-00-000000.mp4";
+  fs::rename(server.recordings() / c, server.recordings() / moved);
+  report = server.app().reconcile();
+  CHECK(report.scanned == 3);
+  CHECK(report.added == 1);
+  CHECK(report.missing == 1);
+  CHECK(state_of(c) == "missing");
+  CHECK(state_of(moved) == "complete");
+  CHECK(state_of(a) == "complete");
 }
