@@ -8,9 +8,16 @@
 #include "hooks/hook_payload.hpp"
 #include "index/cameras.hpp"
 #include "util/error.hpp"
+#include "util/listen_backlog.hpp"
 #include "util/log.hpp"
 
 namespace hs {
+
+namespace {
+// Room for every camera's hook at a segment boundary, and then some (the kernel caps it at
+// net.core.somaxconn, 4096 by default).
+constexpr int kListenBacklog = 1024;
+}  // namespace
 
 const Clock& ServerApp::system_clock() {
   static const Clock clock;
@@ -90,6 +97,9 @@ int ServerApp::bind() {
   else port_ = http_.bind_to_port(host, config_.server.port) ? config_.server.port : -1;
   if (port_ <= 0)
     throw Error(fmt::format("cannot listen on {}: {}", config_.listen(), std::strerror(errno)));
+  if (!raise_listen_backlog(port_, kListenBacklog))
+    log::get("server")->warn("could not raise the accept queue of port {} above cpp-httplib's 5: clients connecting "
+                             "at the same moment may wait 1 s", port_);
   return port_;
 }
 
