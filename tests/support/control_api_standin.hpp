@@ -21,7 +21,6 @@ class ControlApiStandin {
  public:
   ControlApiStandin() {
     using httplib::Request;
-    using json = nlohmann::json;
     using httplib::Response;
     server_.Get("/v3/info", [this](const Request&, Response& res) {
       std::lock_guard lock(mutex_);
