@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark 2 — ingest: segment-complete hooks over keep-alive HTTP from 8 connections into a server
-# whose index already holds ROWS segments (full: 1,000,000; quick: 200,000), each hook a new file
+# whose index already holds ROWS segments (full: 1,000,000; quick: 100,000), each hook a new file
 # (touched first, so the server's stat finds it). Peers: HTTP alone — a cpp-httplib server set up
 # like hook-server that answers every hook without doing anything (`hsbench http-floor`), driven by
 # the same load — and the server's own SQL for one hook, in process, on a copy of the same index
@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib/common.sh"
 bench_build
 machine
-ROWS=$([[ $MODE == full ]] && echo 1000000 || echo 200000)
+ROWS=$([[ $MODE == full ]] && echo 1000000 || echo 100000)
 REQ=$([[ $MODE == full ]] && echo 40000 || echo 10000)
 RUNS=5
 D=$BENCH_TMP/srv

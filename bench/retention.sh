@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark 7 (issue 5) — retention: one pass (`hook-server cleanup`) deleting the expired 10 % of
-# ROWS indexed segments (full: 100,000 of 1,000,000; quick: 10,000 of 100,000), every 10th of them
+# ROWS indexed segments (full: 100,000 of 1,000,000; quick: 5,000 of 50,000), every 10th of them
 # permanent (must survive), vs `find <root> -name '*.mp4' -mmin +N -delete` over the same files
 # (the cron approach; it cannot honour permanent flags). Files are empty, dated at segment end.
 # Then a pass with nothing to do over the same index. 5 runs each, state restored between runs.
 source "$(dirname "$0")/lib/common.sh"
 bench_build
 machine
-ROWS=${ROWS:-$([[ $MODE == full ]] && echo 1000000 || echo 100000)}
+ROWS=${ROWS:-$([[ $MODE == full ]] && echo 1000000 || echo 50000)}
 RUNS=${RUNS:-5}
 CAMS=50; PER=$((ROWS / CAMS)); STEP=60000000
 NOW=$(( $(date +%s) * 1000000 ))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every hook-server benchmark: bench/run.sh [--quick|--full] (quick by default, < 2 min of
-# measuring on an idle 2-core machine plus data making; full takes ~30 min). Prints RESULT lines;
+# Runs every hook-server benchmark: bench/run.sh [--quick|--full] (quick by default: < 2 min end to
+# end on an idle 2-core machine, data making included; full takes ~35 min). Prints RESULT lines;
 # docs/BENCHMARKS.md records them. The snapshot benchmark is bench/snapshot/run.sh (docs/snapshots.md).
 set -euo pipefail
 cd "$(dirname "$0")"

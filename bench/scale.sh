@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Benchmarks 3, 5 and 6 on one big index (full: 50 cameras x 20,000 one-minute segments = 1 M rows;
-# quick: 50 x 4,000 = 200 k rows):
+# quick: camera 1 with 20,000 + 49 x 2,000 = 118 k rows):
 #  3. queries: p50/p99 of GET /api/cameras/1/recordings for a day (1,440 segments in one request),
 #     asked again (page cache) and cold (every request read and rendered), and an hour, over
 #     keep-alive HTTP; peer: a walk + name parse of the same camera's directory of 20,000 files
 #     (what MediaMTX's /v3/recordings/get must do).
 #  5. footprint: RSS idle with 100 cameras and an empty index; start-to-ready with the big index;
 #     RSS after the start-up reconcile and the query mix.
-#  6. soak (quick: 30 s, full: 10 min) at 1,000 hooks/s plus queries: RSS growth, errors, rows.
+#  6. soak (quick: 10 s, full: 10 min) at 1,000 hooks/s plus queries: RSS growth, errors, rows.
 source "$(dirname "$0")/lib/common.sh"
 bench_build
 machine
-PER=$([[ $MODE == full ]] && echo 20000 || echo 4000)
-SOAK_S=$([[ $MODE == full ]] && echo 600 || echo 30)
+PER=$([[ $MODE == full ]] && echo 20000 || echo 2000)
+SOAK_S=$([[ $MODE == full ]] && echo 600 || echo 10)
 Q=$([[ $MODE == full ]] && echo 2000 || echo 300)
 STEP=60000000
 NOW=$(( $(date +%s) * 1000000 ))
