@@ -7,6 +7,7 @@
 
 #include "hooks/hook_payload.hpp"
 #include "index/cameras.hpp"
+#include "index/events.hpp"
 #include "util/error.hpp"
 #include "util/listen_backlog.hpp"
 #include "util/log.hpp"
@@ -134,13 +135,28 @@ Reconciler::Report ServerApp::reconcile() {
   return r;
 }
 
+std::size_t ServerApp::prune_events() {
+  if (config_.events_keep.count() <= 0) return 0;
+  const TimePoint before = clock_.now() - config_.events_keep;
+  constexpr int kBatch = 5000;  // one short transaction each: hooks never wait long
+  std::size_t total = 0;
+  for (;;) {
+    std::size_t n = db_->write([&](SQLite::Database& w) { return events::prune(w, before, kBatch); });
+    total += n;
+    if (n < static_cast<std::size_t>(kBatch)) break;
+  }
+  if (total > 0) log::get("index")->info("event log: {} entries older than {} removed", total, format_duration(config_.events_keep));
+  return total;
+}
+
 Retention::PassReport ServerApp::retention_pass() {
   auto r = retention_->run_pass();
+  std::size_t pruned = prune_events();
   std::lock_guard lock(reconcile_mutex_);
   last_retention_ = {{"at", format_rfc3339_ms(clock_.now())}, {"notified", r.notified}, {"deleted", r.deleted},
                      {"deleted_bytes", r.deleted_bytes}, {"disk_deleted", r.disk_deleted},
                      {"recovered", r.recovered}, {"refused", r.refused}, {"disk_alert", r.disk_alert},
-                     {"elapsed_ms", r.elapsed.count() / 1000}};
+                     {"elapsed_ms", r.elapsed.count() / 1000}, {"events_pruned", pruned}};
   return r;
 }
 

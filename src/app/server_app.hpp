@@ -40,7 +40,10 @@ class ServerApp {
   // One spool drain; returns events handled.
   std::size_t drain_spool();
   Reconciler::Report reconcile();
+  // A retention pass, then the event log trimmed to `events_keep`.
   Retention::PassReport retention_pass();
+  // Removes event-log entries older than events_keep, in short transactions; returns how many.
+  std::size_t prune_events();
   std::size_t deliver_notifications();
   Retention& retention() { return *retention_; }
   StreamAdmin& streams() { return *streams_; }

@@ -218,7 +218,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "cameras"});
+  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "events_keep", "cameras"});
 
   if (auto s = root["server"]) {
     r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads"});
@@ -235,6 +235,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
 
   r.path(root, "", "data_dir", c.data_dir, c.dir);
   r.duration(root, "", "reconcile_interval", c.reconcile_interval);
+  r.duration(root, "", "events_keep", c.events_keep);
 
   if (auto m = root["mediamtx"]) {
     r.expect_map(m, "mediamtx", {"version", "working_dir", "record_path", "record_format", "segment_duration",

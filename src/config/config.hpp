@@ -85,6 +85,8 @@ struct Config {
   } snapshots;
 
   Micros reconcile_interval = std::chrono::minutes{5};
+  // How long the hook event log keeps entries (by arrival); 0 keeps them forever.
+  Micros events_keep = std::chrono::hours{24 * 30};
 
   std::vector<CameraConfig> cameras;
 

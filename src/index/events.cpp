@@ -22,6 +22,14 @@ void append(SQLite::Database& db, const Entry& e) {
   q->exec();
 }
 
+std::size_t prune(SQLite::Database& db, TimePoint before, int limit) {
+  Prepared q(db,
+      "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) AND received_us < ?1");
+  q->bind(1, static_cast<int64_t>(before.time_since_epoch().count()));
+  q->bind(2, limit);
+  return static_cast<std::size_t>(q->exec());
+}
+
 std::vector<Entry> recent(SQLite::Database& db, int limit, const std::optional<std::string>& camera_id) {
   Prepared q(db,
       "SELECT id, at_us, received_us, kind, path, COALESCE(camera_id, ''), COALESCE(segment, ''), outcome, detail "

@@ -18,6 +18,10 @@ struct Entry {
 };
 
 void append(SQLite::Database& db, const Entry& e);
+// Deletes up to `limit` of the oldest entries received before `before`; returns how many. Looks at
+// the `limit` oldest rows only (ids grow with arrival), so a call costs the same however long the
+// log is; call again while it returns `limit`.
+std::size_t prune(SQLite::Database& db, TimePoint before, int limit);
 // Newest first, at most `limit`, optionally for one camera.
 std::vector<Entry> recent(SQLite::Database& db, int limit, const std::optional<std::string>& camera_id);
 

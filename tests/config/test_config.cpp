@@ -21,6 +21,7 @@ TEST_CASE("an empty config gives the documented defaults", "[config]") {
   CHECK(c.retention.plans.at("pro") == std::chrono::hours{24 * 15});
   CHECK(c.retention.plans.at("premium") == std::chrono::hours{24 * 30});
   CHECK(c.retention.default_plan == "basic");
+  CHECK(c.events_keep == std::chrono::hours{24 * 30});
   CHECK(c.cameras.empty());
 }
 
@@ -87,7 +88,9 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
       {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
       {"colour: blue\n",
-       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, cameras)"},
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, events_keep, cameras)"},
+      {"events_keep: forever\n",
+       "/etc/hs/hook-server.yml:1:14: events_keep: expected a duration like 15d, 90m or 30s, got \"forever\""},
   };
   for (const auto& r : rows) {
     CAPTURE(r.yaml);
