@@ -109,6 +109,11 @@ Reconciler::Report Reconciler::run() {
   std::vector<Found> found;
   std::vector<std::pair<std::int64_t, std::string>> to_finish;
 
+  // A row is marked missing only when the walk could have seen its file: never after a walk that did
+  // not finish (a recordings disk not mounted yet, out of file descriptors), nor below a folder it
+  // could not read. Marking is harmless (the next pass restores), but it hides recordings meanwhile.
+  bool walked_all = false;
+  std::vector<std::string> unreadable;
   std::error_code ec;
   if (fs::is_directory(root, ec)) {
     // Indexed files cost a name decode and a table look-up, no stat: only new files are stat'ed.
@@ -135,14 +140,27 @@ Reconciler::Report Reconciler::run() {
                                                           std::chrono::nanoseconds{st.st_mtim.tv_nsec})};
       found.push_back({std::string(entry.relative), std::move(decoded->path), decoded->start,
                        static_cast<std::int64_t>(st.st_size), now - mtime < grace});
-    });
-    if (!stopped.empty()) log::get("reconcile")->warn("walking {} stopped early: {}", root.string(), stopped);
+    }, &unreadable);
+    walked_all = stopped.empty();
+    if (!walked_all) log::get("reconcile")->warn("walking {} stopped early: {}", root.string(), stopped);
+    for (const auto& dir : unreadable)
+      log::get("reconcile")->warn("cannot read folder {}: the segments indexed below it are left as they are",
+                                  (root / dir).string());
+  } else {
+    log::get("reconcile")->warn("recordings root {} is not a folder (not mounted?): no segment is marked missing",
+                                root.string());
   }
 
   // Rows not seen on disk: their files are gone.
   std::vector<std::int64_t> vanished;
+  auto below_unreadable = [&](std::string_view file) {
+    for (const auto& dir : unreadable)
+      if (file.substr(0, dir.size()) == dir) return true;
+    return false;
+  };
   for (const auto& row : indexed.rows())
-    if (!row.seen && (row.state == SegmentState::recording || row.state == SegmentState::complete))
+    if (walked_all && !row.seen && (row.state == SegmentState::recording || row.state == SegmentState::complete) &&
+        !below_unreadable(indexed.name(row)))
       vanished.push_back(row.id);
 
   constexpr std::size_t kBatch = 500;

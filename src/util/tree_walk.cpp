@@ -22,8 +22,9 @@ struct DirCloser {
 
 class Walker {
  public:
-  Walker(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit)
-      : root_(root), visit_(visit) {}
+  Walker(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit,
+         std::vector<std::string>* unreadable)
+      : root_(root), visit_(visit), unreadable_(unreadable) {}
 
   // Walks the directory open as `fd` (taken over), whose path below the root is rel_ (empty or
   // ending in '/'). Returns false when the walk must stop; error_ says why.
@@ -50,6 +51,7 @@ class Walker {
         int sub = ::openat(::dirfd(dir.get()), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub < 0) {
           // Unreadable, or removed or replaced (ELOOP: now a symlink) since readdir: skipped.
+          if (errno == EACCES && unreadable_) unreadable_->push_back(rel_ + '/');
           if (errno == EACCES || errno == ENOENT || errno == ELOOP || errno == ENOTDIR) continue;
           return fail("openat");
         }
@@ -83,6 +85,7 @@ class Walker {
  private:
   const std::filesystem::path& root_;
   const std::function<void(const TreeEntry&)>& visit_;
+  std::vector<std::string>* unreadable_;
 };
 
 }  // namespace
@@ -103,8 +106,9 @@ int tree_entry_type(int dir_fd, const char* name, unsigned char d_type) {
   return S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
 }
 
-std::string walk_tree(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit) {
-  Walker walker(root, visit);
+std::string walk_tree(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit,
+                      std::vector<std::string>* unreadable) {
+  Walker walker(root, visit, unreadable);
   walker.rel_.reserve(256);
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace hs {
@@ -19,11 +20,13 @@ struct TreeEntry {
 };
 
 // Calls `visit` for every entry below `root` that is not a directory, depth first. Directories that
-// cannot be opened for lack of permission, and entries that vanish during the walk, are skipped.
+// cannot be opened for lack of permission are skipped and, when `unreadable` is given, listed there
+// (relative, ending in '/'); entries that vanish during the walk are skipped.
 // Returns an empty string when the walk finished, else what stopped it, naming the call and the
 // directory: `opendir(/srv/rec/cam1): Too many open files`. A root that does not exist or is not a
 // directory is such an error; `visit` may throw, which ends the walk.
-std::string walk_tree(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit);
+std::string walk_tree(const std::filesystem::path& root, const std::function<void(const TreeEntry&)>& visit,
+                      std::vector<std::string>* unreadable = nullptr);
 
 // The type of entry `name` of the directory open as `dir_fd`: `d_type` as readdir reported it, or,
 // when that is DT_UNKNOWN, the type fstatat reports without following a symlink. Returns DT_REG,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -177,6 +178,56 @@ TEST_CASE("reconciliation indexes files no hook announced and tracks vanished on
   CHECK(server.app().reconcile().restored == 1);
   CHECK(server.get("/api/cameras/1/recordings")["recordings"][0]["state"] == "complete");
   CHECK(fs::exists(server.recordings() / "camera_1" / "notes.txt"));
+}
+
+TEST_CASE("a walk that could not see the files marks nothing missing", "[e2e][reconcile][bad-input]") {
+  ServerFixture server(kCameras);
+  server.start();
+  REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
+  TempDir media;
+  auto made = make_segments(media.path(), 2, 2.0);
+  auto names = place_segments(made, server.working_dir(), "camera_1", parse_rfc3339("2025-01-15T10:00:00Z"), 2.0);
+  for (const auto& n : names) set_mtime_ago(server.working_dir() / n, std::chrono::seconds{600});
+  REQUIRE(server.app().reconcile().added == 2);
+  auto states = [&] {
+    json page = server.get("/api/cameras/1/recordings");  // kept alive for the loop
+    std::vector<std::string> out;
+    for (const auto& r : page["recordings"]) out.push_back(r["state"]);
+    return out;
+  };
+
+  SECTION("the recordings root is gone (a disk not mounted yet)") {
+    fs::path away = server.dir() / "unmounted";
+    fs::rename(server.recordings(), away);
+    CHECK(server.app().reconcile().missing == 0);
+    CHECK(states() == std::vector<std::string>{"complete", "complete"});
+    fs::rename(away, server.recordings());
+    auto again = server.app().reconcile();
+    CHECK(again.missing == 0);
+    CHECK(again.scanned == 2);
+  }
+  SECTION("the walk stops early (out of file descriptors)") {
+    // A deep folder chain the walk runs out of descriptors in, and one file really gone.
+    fs::path deep = server.recordings() / "deep";
+    for (int i = 0; i < 12; ++i) deep /= "d";
+    fs::create_directories(deep);
+    REQUIRE(server.app().reconcile().missing == 0);  // also leaves a pooled reader: no new one below
+    fs::rename(server.working_dir() / names[0], server.dir() / "kept.mp4");
+
+    rlimit old{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+    std::size_t open_now = std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator{});
+    rlimit tight = old;
+    tight.rlim_cur = open_now + 3;  // the root and two folders below it, no more
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    auto report = server.app().reconcile();
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
+    CHECK(report.missing == 0);
+    CHECK(states() == std::vector<std::string>{"complete", "complete"});
+    // A walk that finishes marks it.
+    CHECK(server.app().reconcile().missing == 1);
+    CHECK(states() == std::vector<std::string>{"missing", "complete"});
+  }
 }
 
 TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][reconcile]") {
