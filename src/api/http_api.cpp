@@ -41,7 +41,6 @@ namespace {
 // A day of one-minute segments (1,440) fits one page.
 constexpr int kMaxRecordingsPage = 5000;
 
-std::int64_t us_since_epoch(TimePoint t) { return t.time_since_epoch().count(); }
 
 }  // namespace
 
@@ -147,8 +146,8 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     bool cacheable = false;
     ctx.db.read([&](SQLite::Database& r) {
       auto row = camera_or_404(r, id);
-      key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", id, row.camera.path, from ? us_since_epoch(*from) : 0,
-                        to ? us_since_epoch(*to) : 0, limit, cursor.value_or(""));
+      key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", id, row.camera.path, from ? epoch_us(*from) : 0,
+                        to ? epoch_us(*to) : 0, limit, cursor.value_or(""));
       if ((body = ctx.pages->get(key, version))) {
         cacheable = true;
         return;
@@ -172,7 +171,7 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     if (cacheable) {
       ctx.pages->put(key, version, body);
       // The version restarts with the process; the start time keeps old tags from matching.
-      auto etag = fmt::format("\"{}-{}\"", us_since_epoch(ctx.started), version);
+      auto etag = fmt::format("\"{}-{}\"", epoch_us(ctx.started), version);
       res.set_header("ETag", etag);
       if (req.get_header_value("If-None-Match") == etag) {
         res.status = 304;

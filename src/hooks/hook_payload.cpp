@@ -12,7 +12,7 @@ nlohmann::json make_hook_payload(HookKind kind, const std::map<std::string, std:
   nlohmann::json v = nlohmann::json::object();
   for (const auto& [k, value] : vars) v[k] = value;
   return {{"event", std::string(hook_kind_name(kind))},
-          {"time_us", time.time_since_epoch().count()},
+          {"time_us", epoch_us(time)},
           {"cwd", cwd},
           {"vars", std::move(v)}};
 }

@@ -9,11 +9,11 @@ constexpr const char* kInsert =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 void bind_and_run(SQLite::Statement& q, const Entry& e) {
-  q.bind(1, static_cast<int64_t>(e.at.time_since_epoch().count()));
+  q.bind(1, epoch_us(e.at));
   q.bind(2, static_cast<int64_t>(e.segment_id));
   q.bind(3, e.camera_id);
   q.bind(4, e.file);
-  q.bind(5, static_cast<int64_t>(e.start.time_since_epoch().count()));
+  q.bind(5, epoch_us(e.start));
   q.bind(6, static_cast<int64_t>(e.size_bytes));
   q.bind(7, e.reason);
   q.bind(8, e.outcome);

@@ -61,14 +61,14 @@ bool upsert(SQLite::Database& db, const Camera& c, TimePoint now) {
   q->bind(7, c.record ? 1 : 0);
   q->bind(8, c.rtsp_transport);
   q->bind(9, std::string(camera_origin_name(c.origin)));
-  q->bind(10, static_cast<int64_t>(now.time_since_epoch().count()));
+  q->bind(10, epoch_us(now));
   return q->exec() > 0;
 }
 
 bool mark_removed(SQLite::Database& db, std::string_view id, TimePoint now) {
   Prepared q(db, "UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL");
   q->bind(1, std::string(id));
-  q->bind(2, static_cast<int64_t>(now.time_since_epoch().count()));
+  q->bind(2, epoch_us(now));
   return q->exec() > 0;
 }
 
@@ -91,7 +91,7 @@ std::vector<Row> list(SQLite::Database& db) {
 
 bool apply_status(SQLite::Database& db, std::string_view camera_id, StreamState state, TimePoint at,
                   std::string_view source_type) {
-  const int64_t at_us = at.time_since_epoch().count();
+  const int64_t at_us = epoch_us(at);
   const std::string state_name(stream_state_name(state));
   Prepared cur(db, "SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1");
   cur->bind(1, std::string(camera_id));

@@ -17,10 +17,10 @@ Clip add(SQLite::Database& db, std::string_view camera_id, TimePoint start, Time
          TimePoint now) {
   SQLite::Statement q(db, "INSERT INTO clips (camera_id, start_us, end_us, label, created_us) VALUES (?1, ?2, ?3, ?4, ?5)");
   q.bind(1, std::string(camera_id));
-  q.bind(2, static_cast<int64_t>(start.time_since_epoch().count()));
-  q.bind(3, static_cast<int64_t>(end.time_since_epoch().count()));
+  q.bind(2, epoch_us(start));
+  q.bind(3, epoch_us(end));
   q.bind(4, label);
-  q.bind(5, static_cast<int64_t>(now.time_since_epoch().count()));
+  q.bind(5, epoch_us(now));
   q.exec();
   return Clip{db.getLastInsertRowid(), std::string(camera_id), start, end, label, now};
 }

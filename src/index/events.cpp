@@ -9,8 +9,8 @@ void append(SQLite::Database& db, const Entry& e) {
   Prepared q(db,
       "INSERT INTO events (at_us, received_us, kind, path, camera_id, segment, outcome, detail) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  q->bind(1, static_cast<int64_t>(e.at.time_since_epoch().count()));
-  q->bind(2, static_cast<int64_t>(e.received.time_since_epoch().count()));
+  q->bind(1, epoch_us(e.at));
+  q->bind(2, epoch_us(e.received));
   q->bind(3, e.kind);
   q->bind(4, e.path);
   if (e.camera_id.empty()) q->bind(5);
@@ -25,7 +25,7 @@ void append(SQLite::Database& db, const Entry& e) {
 std::size_t prune(SQLite::Database& db, TimePoint before, int limit) {
   Prepared q(db,
       "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) AND received_us < ?1");
-  q->bind(1, static_cast<int64_t>(before.time_since_epoch().count()));
+  q->bind(1, epoch_us(before));
   q->bind(2, limit);
   return static_cast<std::size_t>(q->exec());
 }

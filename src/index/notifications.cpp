@@ -6,7 +6,6 @@
 namespace hs::notifications {
 
 namespace {
-int64_t us(TimePoint t) { return t.time_since_epoch().count(); }
 
 Delivery read_delivery(SQLite::Statement& q, int o) {
   Delivery d;
@@ -27,7 +26,7 @@ constexpr const char* kDeliveryColumns =
 std::int64_t add(SQLite::Database& db, const std::string& kind, const std::string& camera_id,
                  const std::string& payload, const std::vector<std::string>& urls, TimePoint now) {
   SQLite::Statement ins(db, "INSERT INTO notifications (created_us, kind, camera_id, payload) VALUES (?1, ?2, ?3, '{}')");
-  ins.bind(1, us(now));
+  ins.bind(1, epoch_us(now));
   ins.bind(2, kind);
   if (camera_id.empty()) ins.bind(3);
   else ins.bind(3, camera_id);
@@ -43,7 +42,7 @@ std::int64_t add(SQLite::Database& db, const std::string& kind, const std::strin
     SQLite::Statement d(db, "INSERT INTO deliveries (notification_id, url, state, next_attempt_us) VALUES (?1, ?2, 'pending', ?3)");
     d.bind(1, static_cast<int64_t>(id));
     d.bind(2, url);
-    d.bind(3, us(now));
+    d.bind(3, epoch_us(now));
     d.exec();
   }
   return id;
@@ -68,7 +67,7 @@ std::vector<std::pair<Delivery, std::string>> due(SQLite::Database& db, TimePoin
   SQLite::Statement q(db, std::string("SELECT ") + kDeliveryColumns +
                               ", n.payload FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
                               "WHERE d.state != 'delivered' AND d.next_attempt_us <= ?1 ORDER BY d.next_attempt_us, d.id LIMIT ?2");
-  q.bind(1, us(now));
+  q.bind(1, epoch_us(now));
   q.bind(2, limit);
   std::vector<std::pair<Delivery, std::string>> out;
   while (q.executeStep()) out.emplace_back(read_delivery(q, 0), q.getColumn(8).getString());
@@ -78,7 +77,7 @@ std::vector<std::pair<Delivery, std::string>> due(SQLite::Database& db, TimePoin
 void mark_delivered(SQLite::Database& db, std::int64_t id, TimePoint now) {
   SQLite::Statement q(db, "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_us = ?2, last_error = '' WHERE id = ?1");
   q.bind(1, static_cast<int64_t>(id));
-  q.bind(2, us(now));
+  q.bind(2, epoch_us(now));
   q.exec();
 }
 
@@ -86,7 +85,7 @@ void mark_failed(SQLite::Database& db, std::int64_t id, const std::string& error
   SQLite::Statement q(db, "UPDATE deliveries SET state = 'retrying', attempts = attempts + 1, last_error = ?2, next_attempt_us = ?3 WHERE id = ?1");
   q.bind(1, static_cast<int64_t>(id));
   q.bind(2, error);
-  q.bind(3, us(next_attempt));
+  q.bind(3, epoch_us(next_attempt));
   q.exec();
 }
 

@@ -8,12 +8,6 @@
 
 namespace hs::segments {
 
-namespace {
-
-int64_t us(TimePoint t) { return t.time_since_epoch().count(); }
-
-}  // namespace
-
 const char* const kColumns =
     "id, camera_id, file, start_us, duration_us, size_bytes, state, permanent, expires_us, notified_us";
 
@@ -48,7 +42,7 @@ bool step_returning_id(SQLite::Statement& q, std::int64_t* id) {
   return true;
 }
 
-std::string encode_cursor(const Segment& s) { return fmt::format("{}.{}", us(s.start), s.id); }
+std::string encode_cursor(const Segment& s) { return fmt::format("{}.{}", epoch_us(s.start), s.id); }
 
 std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
   auto dot = c.find('.');
@@ -73,9 +67,9 @@ bool created(SQLite::Database& db, std::string_view camera_id, std::string_view 
       "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING RETURNING id");
   q->bind(1, std::string(camera_id));
   q->bind(2, std::string(file));
-  q->bind(3, us(start));
-  bind_opt(*q, 4, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
-  q->bind(5, us(now));
+  q->bind(3, epoch_us(start));
+  bind_opt(*q, 4, expires_at ? std::optional<int64_t>(epoch_us(*expires_at)) : std::nullopt);
+  q->bind(5, epoch_us(now));
   return step_returning_id(*q, id);
 }
 
@@ -89,11 +83,11 @@ bool completed(SQLite::Database& db, std::string_view camera_id, std::string_vie
       "WHERE state != 'deleting' AND (state != 'complete' OR duration_us IS NOT ?4 OR size_bytes != ?5) RETURNING id");
   q->bind(1, std::string(camera_id));
   q->bind(2, std::string(file));
-  q->bind(3, us(start));
+  q->bind(3, epoch_us(start));
   bind_opt(*q, 4, duration ? std::optional<int64_t>(duration->count()) : std::nullopt);
   q->bind(5, static_cast<int64_t>(size_bytes));
-  bind_opt(*q, 6, expires_at ? std::optional<int64_t>(us(*expires_at)) : std::nullopt);
-  q->bind(7, us(now));
+  bind_opt(*q, 6, expires_at ? std::optional<int64_t>(epoch_us(*expires_at)) : std::nullopt);
+  q->bind(7, epoch_us(now));
   return step_returning_id(*q, id);
 }
 
@@ -115,8 +109,8 @@ std::optional<Segment> by_file(SQLite::Database& db, std::string_view file) {
 
 Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimePoint> from,
            std::optional<TimePoint> to, int limit, const std::optional<std::string>& cursor, TimePoint now) {
-  int64_t lo = from ? us(*from) : INT64_MIN / 2;
-  int64_t hi = to ? us(*to) : INT64_MAX / 2;
+  int64_t lo = from ? epoch_us(*from) : INT64_MIN / 2;
+  int64_t hi = to ? epoch_us(*to) : INT64_MAX / 2;
   int64_t after_start = INT64_MIN, after_id = INT64_MIN;
   if (cursor) std::tie(after_start, after_id) = decode_cursor(*cursor);
   static const std::string sql = fmt::format(
@@ -127,7 +121,7 @@ Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimeP
   q->bind(1, std::string(camera_id));
   q->bind(2, from ? lo - kMaxSegmentLength.count() : lo);
   q->bind(3, hi);
-  q->bind(4, us(now));
+  q->bind(4, epoch_us(now));
   q->bind(5, lo);
   q->bind(6, after_start);
   q->bind(7, after_id);
@@ -173,7 +167,7 @@ bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePo
   Prepared q(db, "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
   q->bind(1, static_cast<int64_t>(id));
   q->bind(2, std::string(segment_state_name(state)));
-  q->bind(3, us(now));
+  q->bind(3, epoch_us(now));
   return q->exec() > 0;
 }
 

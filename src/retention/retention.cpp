@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int64_t us(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint tp(int64_t v) { return TimePoint{Micros{v}}; }
 
 // Every protection in one place: what may ever be deleted by retention or the disk guard.
@@ -76,7 +75,7 @@ void Retention::apply_camera_retention(SQLite::Database& w, const std::string& c
       "WHERE camera_id = ?1 AND permanent = 0 AND state != 'deleting'");
   q.bind(1, camera_id);
   q.bind(2, static_cast<int64_t>(retention.count()));
-  q.bind(3, us(now + lead));
+  q.bind(3, epoch_us(now + lead));
   q.exec();
   SQLite::Statement c(w, "UPDATE cameras SET applied_retention_us = ?2 WHERE id = ?1");
   c.bind(1, camera_id);
@@ -157,9 +156,9 @@ void Retention::notify(PassReport& report) {
         "expires_us = CASE WHEN s.expires_us < ?3 THEN ?2 ELSE s.expires_us END "
         "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?2 AND s.notified_us IS NULL AND " + kDeletable + ") "
         "RETURNING id, camera_id, start_us, start_us + COALESCE(duration_us, 0), expires_us, size_bytes");
-    q.bind(1, us(now));
-    q.bind(2, us(now + lead));
-    q.bind(3, us(now + lead - interval));
+    q.bind(1, epoch_us(now));
+    q.bind(2, epoch_us(now + lead));
+    q.bind(3, epoch_us(now + lead - interval));
     while (q.executeStep())
       groups[q.getColumn(1).getString()].push_back(Item{q.getColumn(0).getInt64(), tp(q.getColumn(2).getInt64()),
                                                         tp(q.getColumn(3).getInt64()), tp(q.getColumn(4).getInt64()),
@@ -201,7 +200,7 @@ void Retention::delete_expired(PassReport& report) {
           "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND " +
               kDeletable + fmt::format(" ORDER BY s.expires_us LIMIT {}) ", kBatch) +
           "RETURNING id, camera_id, file, start_us, size_bytes");
-      q.bind(1, us(now));
+      q.bind(1, epoch_us(now));
       std::vector<Victim> out;
       while (q.executeStep())
         out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -249,7 +248,7 @@ void Retention::guard_disk(PassReport& report) {
       SQLite::Statement q(w,
           "UPDATE segments AS s SET state = 'deleting', delete_reason = 'disk', updated_us = ?1 "
           "WHERE s.id IN (" + ids + ") AND " + kDeletable + " RETURNING id, camera_id, file, start_us, size_bytes");
-      q.bind(1, us(now));
+      q.bind(1, epoch_us(now));
       while (q.executeStep())
         out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                              tp(q.getColumn(3).getInt64()), q.getColumn(4).getInt64()});
@@ -383,8 +382,8 @@ Retention::DryRun Retention::dry_run() {
     return out;
   };
   return db_.read([&](SQLite::Database& r) {
-    return DryRun{tally(r, "s.expires_us <= ?1 AND s.notified_us IS NOT NULL", {us(now)}),
-                  tally(r, "s.expires_us <= ?1 AND s.notified_us IS NULL", {us(now + config_.retention.notify_before)})};
+    return DryRun{tally(r, "s.expires_us <= ?1 AND s.notified_us IS NOT NULL", {epoch_us(now)}),
+                  tally(r, "s.expires_us <= ?1 AND s.notified_us IS NULL", {epoch_us(now + config_.retention.notify_before)})};
   });
 }
 
@@ -395,7 +394,7 @@ Retention::CameraTally Retention::preview(const std::string& camera_id, Micros r
                            "WHERE s.camera_id = ?1 AND s.start_us + ?2 <= ?3 AND " + kDeletable);
     q.bind(1, camera_id);
     q.bind(2, static_cast<int64_t>(retention.count()));
-    q.bind(3, us(now));
+    q.bind(3, epoch_us(now));
     CameraTally t{camera_id};
     if (q.executeStep() && q.getColumn(0).getInt64() > 0)
       t = CameraTally{camera_id, q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), tp(q.getColumn(2).getInt64()),
@@ -414,16 +413,16 @@ Segment Retention::set_permanent(std::int64_t id, bool permanent) {
     if (permanent) {
       SQLite::Statement q(w, "UPDATE segments SET permanent = 1, updated_us = ?2 WHERE id = ?1");
       q.bind(1, static_cast<int64_t>(id));
-      q.bind(2, us(now));
+      q.bind(2, epoch_us(now));
       q.exec();
     } else {
       // Back to the normal cycle, never to an immediate surprise deletion: notice first.
       SQLite::Statement q(w, "UPDATE segments SET permanent = 0, notified_us = NULL, updated_us = ?2, "
                              "expires_us = MAX(start_us + ?3, ?4) WHERE id = ?1");
       q.bind(1, static_cast<int64_t>(id));
-      q.bind(2, us(now));
+      q.bind(2, epoch_us(now));
       q.bind(3, static_cast<int64_t>(retention_of_camera(w, seg->camera_id).count()));
-      q.bind(4, us(now + config_.retention.notify_before));
+      q.bind(4, epoch_us(now + config_.retention.notify_before));
       q.exec();
     }
     return *segments::get(w, id);
@@ -439,7 +438,7 @@ void Retention::delete_segment(std::int64_t id) {
     SQLite::Statement q(w, "UPDATE segments AS s SET state = 'deleting', delete_reason = 'manual', updated_us = ?2 "
                            "WHERE s.id = ?1 AND " + kDeletable + " RETURNING id, camera_id, file, start_us, size_bytes");
     q.bind(1, static_cast<int64_t>(id));
-    q.bind(2, us(now));
+    q.bind(2, epoch_us(now));
     std::vector<Victim> out;
     while (q.executeStep())
       out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
@@ -467,10 +466,10 @@ void Retention::remove_clip(std::int64_t clip_id) {
                                        "WHERE s.camera_id = ?1 AND s.start_us < ?3 AND s.start_us + COALESCE(s.duration_us, 90000000000) > ?2 "
                                        "AND s.permanent = 0 AND s.state != 'deleting' AND NOT ") + clips::kInClip);
     q.bind(1, clip->camera_id);
-    q.bind(2, us(clip->start));
-    q.bind(3, us(clip->end));
+    q.bind(2, epoch_us(clip->start));
+    q.bind(3, epoch_us(clip->end));
     q.bind(4, static_cast<int64_t>(retention_of_camera(w, clip->camera_id).count()));
-    q.bind(5, us(now + config_.retention.notify_before));
+    q.bind(5, epoch_us(now + config_.retention.notify_before));
     q.exec();
   });
 }
@@ -480,7 +479,7 @@ std::vector<Segment> Retention::expiring(Micros within, const std::optional<std:
   return db_.read([&](SQLite::Database& r) {
     SQLite::Statement q(r, fmt::format("SELECT {} FROM segments s WHERE s.expires_us <= ?1 AND (?2 IS NULL OR s.camera_id = ?2) AND ",
                                        segments::kColumns) + kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3");
-    q.bind(1, us(now + within));
+    q.bind(1, epoch_us(now + within));
     if (camera_id) q.bind(2, *camera_id);
     else q.bind(2);
     q.bind(3, limit);

@@ -29,7 +29,7 @@ std::string join_url(std::string base, const std::string& tail) {
 }
 
 void set_mtime(const std::filesystem::path& file, TimePoint t) {
-  auto us = t.time_since_epoch().count();
+  auto us = epoch_us(t);
   struct timespec times[2];
   times[0].tv_sec = 0;
   times[0].tv_nsec = UTIME_OMIT;

@@ -2,6 +2,7 @@
 // Time points, durations and their text forms. All instants are UTC microseconds since the epoch
 // (MediaMTX names files with microseconds, %f). The API prints RFC 3339 UTC with milliseconds.
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,8 @@ std::string format_duration(Micros d);
 Micros parse_go_seconds(std::string_view text);
 
 inline double to_seconds(Micros d) { return static_cast<double>(d.count()) / 1e6; }
+// Microseconds since the Unix epoch: how the index stores times.
+inline std::int64_t epoch_us(TimePoint t) { return t.time_since_epoch().count(); }
 
 // A clock seam for the domain and for tests that move time.
 class Clock {
