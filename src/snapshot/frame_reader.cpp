@@ -231,6 +231,15 @@ bool decode(Input& in, AVCodecContext* dec, av::Interrupt& interrupt, DecodeStat
   return false;
 }
 
+// The first good frame from the first keyframe on, kept in out.frame; false when none came.
+bool decode_first(Input& in, AVCodecContext* dec, av::Interrupt& interrupt, DecodeStats& stats, DecodedFrame& out) {
+  return decode(in, dec, interrupt, stats, [&](AVFrame* f) {
+    out.frame = av::make_frame();
+    av_frame_move_ref(out.frame.get(), f);
+    return true;
+  });
+}
+
 [[noreturn]] void no_frame(const Input& in, const DecodeStats& stats) {
   if (stats.decode_errors)
     throw Error(fmt::format("{}: no decodable video frame ({} packets failed to decode, last: {})", in.subject,
@@ -300,11 +309,7 @@ DecodedFrame read_live_keyframe(const std::string& url, av::Interrupt& interrupt
 
   DecodedFrame out;
   DecodeStats stats;
-  bool got = decode(in, dec.get(), interrupt, stats, [&](AVFrame* f) {
-    out.frame = av::make_frame();
-    av_frame_move_ref(out.frame.get(), f);
-    return true;
-  });
+  bool got = decode_first(in, dec.get(), interrupt, stats, out);
   if (!got) {
     if (interrupt.fired()) interrupt.check(fmt::format("waiting for a keyframe from {}", in.subject));
     throw Error(fmt::format("{}: the stream ended before a keyframe could be decoded", in.subject));
@@ -326,11 +331,7 @@ DecodedFrame read_last_keyframe(const std::filesystem::path& file, av::Interrupt
   auto dec = open_decoder(in, interrupt);
   DecodedFrame out;
   DecodeStats stats;
-  bool got = decode(in, dec.get(), interrupt, stats, [&](AVFrame* f) {
-    out.frame = av::make_frame();
-    av_frame_move_ref(out.frame.get(), f);
-    return true;
-  });
+  bool got = decode_first(in, dec.get(), interrupt, stats, out);
   if (!got) no_frame(in, stats);
   // libav's timestamps for this fragment vs. ours: the first packet read is the fragment's first.
   AVRational tb = in.video()->time_base;
