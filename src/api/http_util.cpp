@@ -41,24 +41,28 @@ std::optional<std::string> param(const httplib::Request& req, const char* name) 
   return req.get_param_value(name);
 }
 
-std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
+namespace {
+
+// The parameter read with `parse`, its BadInput prefixed with the parameter's name.
+template <class Parse>
+auto parsed_param(const httplib::Request& req, const char* name, Parse parse) -> std::optional<decltype(parse(""))> {
   auto v = param(req, name);
   if (!v) return std::nullopt;
   try {
-    return parse_rfc3339(*v);
+    return parse(*v);
   } catch (const BadInput& e) {
     throw BadInput(fmt::format("{}: {}", name, e.what()));
   }
 }
 
+}  // namespace
+
+std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
+  return parsed_param(req, name, parse_rfc3339);
+}
+
 std::optional<Micros> duration_param(const httplib::Request& req, const char* name) {
-  auto v = param(req, name);
-  if (!v) return std::nullopt;
-  try {
-    return parse_duration(*v);
-  } catch (const BadInput& e) {
-    throw BadInput(fmt::format("{}: {}", name, e.what()));
-  }
+  return parsed_param(req, name, parse_duration);
 }
 
 int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi) {
