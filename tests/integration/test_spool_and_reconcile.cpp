@@ -27,18 +27,6 @@ const char* kCameras = R"(cameras:
   - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
 )";
 
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
 // Empty segment files named like MediaMTX's, one a minute.
 std::vector<std::string> touch_segments(const fs::path& working_dir, const std::string& path, int count) {
   RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone{});

@@ -22,23 +22,12 @@ namespace fs = std::filesystem;
 using hs::snapshot::CaptureLimits;
 using hs::snapshot::CaptureUnavailable;
 using hs::snapshot::load_capture_module;
+using hs::test::free_port;
 using hs::test::TempDir;
 
 namespace {
 
 const fs::path kBuilt = HOOK_SERVER_CAPTURE_MODULE_FILE;
-
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
 
 }  // namespace
 

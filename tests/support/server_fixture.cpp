@@ -1,8 +1,12 @@
 // The in-process server fixture.
 #include "support/server_fixture.hpp"
 
+#include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -93,6 +97,18 @@ nlohmann::json ServerFixture::get(const std::string& path, int expect_status) {
   REQUIRE(res->status == expect_status);
   REQUIRE(res->get_header_value("Content-Type") == "application/json");
   return nlohmann::json::parse(res->body);
+}
+
+int free_port() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
 }
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {

@@ -53,6 +53,9 @@ class ServerFixture {
   std::thread thread_;
 };
 
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
+int free_port();
+
 // Polls `done` every 10 ms until it holds or `limit` passes; returns its last answer.
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds{10});
 
