@@ -3,6 +3,7 @@
 
 #include "config/config.hpp"
 #include "util/error.hpp"
+#include "build_paths.hpp"
 
 using namespace hs;
 

@@ -15,6 +15,7 @@
 #include "support/media.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/server_fixture.hpp"
+#include "build_paths.hpp"
 
 using namespace hs;
 using namespace hs::test;

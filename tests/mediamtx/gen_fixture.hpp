@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "mediamtx/reference_keys.hpp"
+#include "build_paths.hpp"
 
 namespace hs::test::mtx {
 

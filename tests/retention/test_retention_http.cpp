@@ -9,6 +9,7 @@
 #include "domain/record_path.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/server_fixture.hpp"
+#include "build_paths.hpp"
 
 using namespace hs;
 using namespace hs::test;

@@ -16,6 +16,7 @@
 #include "support/mediamtx_standin.hpp"
 #include "support/rtsp_server.hpp"
 #include "support/server_fixture.hpp"
+#include "build_paths.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

@@ -10,6 +10,7 @@
 #include "snapshot/snapshot_http.hpp"
 #include "support/rtsp_server.hpp"
 #include "support/server_fixture.hpp"
+#include "build_paths.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

@@ -11,6 +11,7 @@
 #include "support/control_api_standin.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/server_fixture.hpp"
+#include "build_paths.hpp"
 
 using namespace hs;
 using namespace hs::test;

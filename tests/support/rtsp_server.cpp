@@ -22,6 +22,7 @@
 
 #include "support/media.hpp"
 #include "util/error.hpp"
+#include "build_paths.hpp"
 
 extern char** environ;
 

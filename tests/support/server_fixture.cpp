@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "domain/record_path.hpp"
+#include "build_paths.hpp"
 
 namespace hs::test {
 
