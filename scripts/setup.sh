@@ -11,6 +11,7 @@ packages=(
   catch2 sqlite3 curl ccache
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
+  libssl-dev python3-jwt python3-cryptography
 )
 
 missing=()
