@@ -83,7 +83,7 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
   server.Post(R"(/hooks/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     const auto& secret = ctx.config.server.hook_secret;
     if (!secret.empty()) {
-      if (!same_secret(req.get_header_value("X-Hook-Secret"), secret))
+      if (!access::same_secret(req.get_header_value("X-Hook-Secret"), secret))
         throw Unauthorized("hook: missing or wrong X-Hook-Secret header");
     } else if (!loopback(req.remote_addr)) {
       res.status = 403;

@@ -7,6 +7,7 @@
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
 #include "index/cameras.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace hs {

@@ -83,6 +83,7 @@ Source load_source(const fs::path& file, bool required, const char* what) {
 struct Header {
   std::set<std::string> owned;      // owned-paths
   std::set<std::string> from_base;  // from-base: "key", "pathDefaults.key", "paths.name"
+  std::set<std::string> managed;    // managed-global-keys: hook-server's authentication block
 };
 
 std::string encode_token(std::string_view s) {
@@ -116,7 +117,10 @@ Header parse_header(const std::string& text) {
     auto colon = rest.find(':');
     if (colon == std::string::npos) continue;
     std::string field = rest.substr(0, colon);
-    std::set<std::string>* into = field == "owned-paths" ? &h.owned : field == "from-base" ? &h.from_base : nullptr;
+    std::set<std::string>* into = field == "owned-paths"           ? &h.owned
+                                  : field == "from-base"           ? &h.from_base
+                                  : field == "managed-global-keys" ? &h.managed
+                                                                   : nullptr;
     if (!into) continue;
     std::istringstream words(rest.substr(colon + 1));
     std::string w;
@@ -511,32 +515,37 @@ struct Document {
 // the first of them was; MediaMTX's api, metrics and pprof must listen on loopback (metrics and
 // pprof need no token, the API gets hook-server's service token).
 void apply_jwt_auth(const Config& config, Document& doc, const Source& base, const Source& prev) {
-  std::size_t at = doc.globals.size();
-  Pairs kept;
-  for (std::size_t i = 0; i < doc.globals.size(); ++i) {
-    if (is_managed_auth_key(doc.globals[i].first)) at = std::min(at, kept.size());
-    else kept.push_back(doc.globals[i]);
+  // Built by appending only: assigning a YAML::Node (as vector::insert does when it shifts
+  // elements) rebinds the node it held, changing every other holder of it.
+  Pairs out;
+  bool written = false;
+  auto write_auth = [&] {
+    for (const auto& s : jwt_auth_settings(config)) {
+      out.emplace_back(s.key, yaml_of(s.value));
+      doc.managed_globals.push_back(s.key);
+    }
+    written = true;
+  };
+  for (const auto& pair : doc.globals) {
+    if (!is_managed_auth_key(pair.first)) out.push_back(pair);
+    else if (!written) write_auth();
   }
-  at = std::min(at, kept.size());
-  Pairs auth;
-  for (const auto& s : jwt_auth_settings(config)) {
-    auth.emplace_back(s.key, yaml_of(s.value));
-    doc.managed_globals.push_back(s.key);
-  }
-  kept.insert(kept.begin() + static_cast<std::ptrdiff_t>(at), auth.begin(), auth.end());
-  doc.globals = std::move(kept);
+  if (!written) write_auth();
+  doc.globals = std::move(out);
 
   for (const auto& svc : local_services()) {
     YAML::Node enabled = find_pair(doc.globals, svc.enable);
     if (!enabled || !truthy(enabled)) continue;
     YAML::Node address = find_pair(doc.globals, svc.address);
-    std::string value = address && address.IsScalar() ? address.Scalar() : svc.fallback;
+    const bool set = address && address.IsScalar();
+    std::string value = set ? address.Scalar() : svc.fallback;
     if (loopback_address(value)) continue;
-    const Source& src = base.root[svc.address] || !prev.root[svc.address] ? base : prev;
-    fail_at(src.label, address ? address : enabled, address ? svc.address : svc.enable,
+    const char* key = set ? svc.address : svc.enable;
+    const Source& src = base.root[key] || !prev.root[key] ? base : prev;
+    fail_at(src.label, set ? address : enabled, key,
             fmt::format("{} must listen on loopback (127.0.0.1, [::1] or localhost) with access.mode jwt: hook-server keeps "
                         "MediaMTX's api, metrics and pprof local, got {}{}",
-                        svc.address, quote(value), address ? "" : " (MediaMTX's default)"));
+                        svc.address, quote(value), set ? "" : " (MediaMTX's default)"));
   }
 }
 
@@ -590,7 +599,10 @@ Document build(const Config& config, const std::vector<CameraConfig>& cameras, c
   }
   for (const auto& kv : proot) {
     auto key = kv.first.Scalar();
-    if (key == "pathDefaults" || key == "paths" || base_has(broot, key) || header.from_base.count(key)) continue;
+    // A key of the authentication block the previous generation wrote (access.mode jwt) is hook-server's,
+    // not an admin's edit: it goes when the mode is open now.
+    if (key == "pathDefaults" || key == "paths" || base_has(broot, key) || header.from_base.count(key) || header.managed.count(key))
+      continue;
     v.global_key(prev.label, kv.first, kv.second);
     doc.globals.emplace_back(key, kv.second);
   }

@@ -1,6 +1,8 @@
 // Redaction of URL user information.
 #include "util/redact.hpp"
 
+#include <cctype>
+
 namespace hs {
 
 namespace {
@@ -40,9 +42,14 @@ std::string redact_query_tokens(std::string text) {
         continue;
       }
       size_t end = value;
-      while (end < text.size() && text[end] != '&' && text[end] != '#' && text[end] != ' ' && text[end] != '"' &&
-             text[end] != '\'' && text[end] != '\n')
+      // A value runs over URL query characters (a JWT is base64url and dots) and stops at anything else.
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   std::string_view("-._~%+/=").find(text[end]) != std::string_view::npos))
         ++end;
+      if (end == value) {  // empty, or already *** (text redacted twice)
+        pos = value;
+        continue;
+      }
       text.replace(value, end - value, "***");
       pos = value + 3;
     }

@@ -544,8 +544,8 @@ TEST_CASE("access.mode jwt: hook-server's authentication block replaces base.yml
   f.config.access.mode = "jwt";
   f.config.server.port = 9981;
   auto text = generate_mediamtx_yaml(f.config, f.cameras, reference());
-  CHECK(text.find("# hook-server: managed-global-keys: authMethod authJWTJWKS authJWTClaimKey authJWTExclude authJWTIssuer "
-                  "authJWTAudience\n") != std::string::npos);
+  CHECK(text.find("# hook-server: managed-global-keys: authMethod authJWTJWKS authJWTClaimKey authJWTExclude\n"
+                  "# hook-server: managed-global-keys: authJWTIssuer authJWTAudience\n") != std::string::npos);
   YAML::Node out = YAML::Load(text);
   CHECK(out["authMethod"].as<std::string>() == "jwt");
   CHECK(out["authJWTJWKS"].as<std::string>() == "http://127.0.0.1:9981/.well-known/jwks.json");

@@ -21,6 +21,7 @@ TEST_CASE("redaction hides token= and jwt= query values, and only those", "[reda
   CHECK(redact_credentials("open http://h/x?a=1&jwt=abc&b=2 failed: 'rtsp://h/y?token=t1'") ==
         "open http://h/x?a=1&jwt=***&b=2 failed: 'rtsp://h/y?token=***'");
   CHECK(redact_credentials("mytoken=keep ?xtoken=keep") == "mytoken=keep ?xtoken=keep");
+  CHECK(redact_credentials(redact_credentials("open(rtsp://h/c?token=a.b.c) failed")) == "open(rtsp://h/c?token=***) failed");
   CHECK(redact_url("http://hook-server:eyJ.x.y@127.0.0.1:8888/camera_1/index.m3u8") ==
         "http://hook-server:***@127.0.0.1:8888/camera_1/index.m3u8");
 }
