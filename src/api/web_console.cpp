@@ -9,11 +9,8 @@
 
 #include "api/http_util.hpp"
 #include "util/error.hpp"
+#include "util/install_paths.hpp"
 #include "util/log.hpp"
-
-#ifndef HOOK_SERVER_SOURCE_DIR
-#define HOOK_SERVER_SOURCE_DIR "."
-#endif
 
 namespace hs {
 
@@ -40,10 +37,8 @@ std::string tried(const std::vector<fs::path>& candidates) {
 std::vector<fs::path> web_dir_candidates() {
   std::vector<fs::path> out;
   if (const char* env = std::getenv("HOOK_SERVER_WEB_DIR"); env && *env) out.emplace_back(env);
-  std::error_code ec;
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) out.push_back(exe.parent_path().parent_path() / "share" / "hook-server" / "web");
-  out.push_back(fs::path(HOOK_SERVER_SOURCE_DIR) / "examples" / "web");
+  if (auto share = installed_share_dir(); !share.empty()) out.push_back(share / "web");
+  out.push_back(source_tree_dir() / "examples" / "web");
   return out;
 }
 

@@ -18,7 +18,7 @@ namespace hs {
 // Where the console is looked for, in order:
 //   1. $HOOK_SERVER_WEB_DIR;
 //   2. the installed copy: <dir of the running binary>/../share/hook-server/web;
-//   3. the source tree: HOOK_SERVER_SOURCE_DIR/examples/web.
+//   3. the source tree: <source_tree_dir()>/examples/web (util/install_paths.hpp).
 std::vector<std::filesystem::path> web_dir_candidates();
 // The first candidate that holds app/index.html.
 std::optional<std::filesystem::path> find_web_dir(const std::vector<std::filesystem::path>& candidates);
