@@ -84,7 +84,7 @@ export function mount(view) {
     const name = h('input', { type: 'text', autocomplete: 'off' });
     const url = h('input', { type: 'text', required: true, placeholder: 'rtsp://user:pass@host:554/stream', autocomplete: 'off' });
     const plan = h('input', { type: 'text', list: 'plan-names', placeholder: 'default plan' });
-    const record = h('input', { type: 'checkbox', checked: true, id: 'add-record' });
+    const record = h('input', { type: 'checkbox', defaultChecked: true, id: 'add-record' });
     const result = h('div', { class: 'result', role: 'status' });
     const submit = h('button', { type: 'submit' }, 'Add camera');
     const form = h('form', { id: 'add-camera' },

@@ -14,8 +14,9 @@ export const BUILD_DIR = path.resolve(SOURCE_DIR, process.env.BUILD_DIR || 'buil
 export const BIN = path.join(BUILD_DIR, 'hook-server', 'hook-server');
 
 export class HookServer {
-  // `urls`: MediaMTX's public bases for the config; `token`: server.api_token.
-  constructor({ urls, token, cameras }) {
+  // `urls`: MediaMTX's public bases for the config; `token`: server.api_token. With `sample`, the
+  // sample configuration examples/hook-server.yml instead, its files moved into a temp folder.
+  constructor({ urls = {}, token = '', cameras = [], sample = false }) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hook-server-web-'));
     this.token = token;
     this.workingDir = path.join(this.dir, 'mtx');
@@ -39,6 +40,12 @@ snapshots:
 cameras:
 ${cams.join('\n')}
 `;
+    if (sample) {
+      const text = fs.readFileSync(path.join(SOURCE_DIR, 'examples', 'hook-server.yml'), 'utf8')
+        .replace('../mediamtx-config/base.yml', path.join(SOURCE_DIR, 'mediamtx-config', 'base.yml'))
+        .replace('../mediamtx-config/mediamtx.yml', './mediamtx.yml');
+      this.yaml = (port) => text.replace('listen: 127.0.0.1:9980', `listen: 127.0.0.1:${port}`);
+    }
   }
 
   async start() {
@@ -78,9 +85,10 @@ ${cams.join('\n')}
 
   // The JSON API with the admin token. Returns {status, body}.
   async request(method, route, body) {
+    // Connection: close, as an idle kept-alive connection holds up the server's stop for seconds.
     const res = await fetch(this.url + route, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Authorization: `Bearer ${this.token}`, Connection: 'close', ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
