@@ -16,7 +16,8 @@ export const BIN = path.join(BUILD_DIR, 'hook-server', 'hook-server');
 export class HookServer {
   // `urls`: MediaMTX's public bases for the config; `token`: server.api_token. With `sample`, the
   // sample configuration examples/hook-server.yml instead, its files moved into a temp folder.
-  constructor({ urls = {}, token = '', cameras = [], sample = false }) {
+  constructor({ urls = {}, token = '', cameras = [], sample = false, env = {} }) {
+    this.env = env;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hook-server-web-'));
     this.token = token;
     this.workingDir = path.join(this.dir, 'mtx');
@@ -50,7 +51,7 @@ ${cams.join('\n')}
 
   async start() {
     fs.writeFileSync(this.config, this.yaml(0));
-    this.proc = spawn(BIN, ['serve', '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(BIN, ['serve', '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     this.log = '';
     const port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`hook-server did not start:\n${this.log}`)), 15_000);
