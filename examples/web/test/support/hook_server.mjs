@@ -51,7 +51,10 @@ ${cams.join('\n')}
 
   async start() {
     fs.writeFileSync(this.config, this.yaml(0));
-    this.proc = spawn(BIN, ['serve', '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
+    // Through a shell that stops the server when its stdin (this process's pipe) closes: the server
+    // goes with the test even when the test itself is killed.
+    const script = '"$0" serve --config "$1" </dev/null & pid=$!; cat >/dev/null; kill -TERM $pid 2>/dev/null; wait $pid';
+    this.proc = spawn('/bin/sh', ['-c', script, BIN, this.config], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...this.env } });
     this.log = '';
     const port = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`hook-server did not start:\n${this.log}`)), 15_000);
@@ -76,10 +79,8 @@ ${cams.join('\n')}
   async stop() {
     if (this.proc && this.proc.exitCode === null) {
       const exited = new Promise((resolve) => this.proc.once('exit', resolve));
-      this.proc.kill('SIGTERM');
-      const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+      this.proc.stdin.end();
       await exited;
-      clearTimeout(timer);
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
