@@ -1,6 +1,6 @@
 // The console's entry point: the token dialog, the health banner and a hash router that mounts one
 // view at a time (#/cameras, #/live/<id>, #/recordings/<id>?date=YYYY-MM-DD, #/admin).
-import { api, getToken, onUnauthorized, setToken } from './api.js';
+import { api, getToken, isJwt, onUnauthorized, setToken } from './api.js';
 import { clear, h } from './dom.js';
 import * as admin from './admin.js';
 import * as grid from './grid.js';
@@ -42,6 +42,8 @@ const input = document.getElementById('token-input');
 const why = document.getElementById('token-why');
 
 function showTokenButton() {
+  // A viewer token (a JWT from POST /api/tokens) has no use for the admin section.
+  document.querySelector('nav a[data-section="admin"]').hidden = isJwt(getToken());
   const b = document.getElementById('token-button');
   b.textContent = getToken() ? 'Token set' : 'Token';
   b.setAttribute('aria-label', getToken() ? 'Access token (set for this tab)' : 'Access token (none)');

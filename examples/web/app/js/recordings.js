@@ -128,7 +128,7 @@ export function mount(view, { id, params }) {
       h('div', { class: 'title-row' }, prevMonth,
         h('h2', { id: 'month-title' }, first.toLocaleDateString(undefined, { month: 'long', year: 'numeric' })), nextMonth),
       monthCalendar(data, first, localDate(day), (d) => go(id, d, expiringOnly)),
-      data.derived ? h('p', { class: 'muted' }, 'Coverage computed from the recordings list.') : null);
+      data.derived ? h('p', { class: 'muted' }, `Coverage computed from the recordings list${data.partial ? ' (partly: too many recordings)' : ''}.`) : null);
   }
 
   // --- segment list ---
