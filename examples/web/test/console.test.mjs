@@ -117,7 +117,7 @@ before(async () => {
   for (const [i, r] of list.entries()) seg[i] = { id: r.id, start: Date.parse(r.start) };
   // A capture now (as the server's scheduler does every snapshots.refresh), from the recordings.
   for (const id of ['1', '2']) {
-    const r = await fetch(`${server.url}/api/cameras/${id}/snapshot.jpg?fresh=1`, { headers: { Connection: 'close' } });
+    const r = await server.fetch('GET', `/api/cameras/${id}/snapshot.jpg?fresh=1`);
     assert.equal(r.status, 200, `snapshot of camera ${id}: ${r.status} ${r.headers.get('x-snapshot-error') || await r.text()}`);
   }
   missingApis = [];

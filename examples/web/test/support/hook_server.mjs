@@ -85,14 +85,19 @@ ${cams.join('\n')}
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  // The JSON API with the admin token. Returns {status, body}.
-  async request(method, route, body) {
-    // Connection: close, as an idle kept-alive connection holds up the server's stop for seconds.
-    const res = await fetch(this.url + route, {
+  // A request with the admin token. Connection: close, as an idle kept-alive connection holds up
+  // the server's stop for seconds.
+  fetch(method, route, body) {
+    return fetch(this.url + route, {
       method,
       headers: { Authorization: `Bearer ${this.token}`, Connection: 'close', ...(body ? { 'Content-Type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
+  }
+
+  // The JSON API with the admin token. Returns {status, body}.
+  async request(method, route, body) {
+    const res = await this.fetch(method, route, body);
     const text = await res.text();
     let json = null;
     try {
