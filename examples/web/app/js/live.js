@@ -33,8 +33,10 @@ export function mount(view, { id }) {
   }
 
   async function start(mode) {
+    if (!camera) return undefined;
     const mine = ++generation;
     stopSession();
+    delete status.dataset.failed;
     const token = await mediaToken(camera.id);
     const reasons = [];
     if (mode !== 'hls') {
