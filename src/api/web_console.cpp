@@ -59,11 +59,13 @@ void install_web_console(httplib::Server& server, const Config& config, const st
 
   auto dir = find_web_dir(candidates);
   if (!dir) {
-    auto message = fmt::format("the web console was not found (tried {}): set HOOK_SERVER_WEB_DIR to its folder, "
-                               "or server.ui: false",
-                               tried(candidates));
+    auto message = fmt::format(
+        "the web console was not found (tried {}): set HOOK_SERVER_WEB_DIR to its folder, "
+        "or server.ui: false",
+        tried(candidates));
     log::get("server")->warn("{}", message);
-    server.Get(R"(/ui/.*)", [message](const httplib::Request&, httplib::Response& res) { json_error(res, 404, message); });
+    server.Get(R"(/ui/.*)",
+               [message](const httplib::Request&, httplib::Response& res) { json_error(res, 404, message); });
     return;
   }
   const httplib::Headers headers{{"Cache-Control", "no-cache"},
@@ -75,10 +77,12 @@ void install_web_console(httplib::Server& server, const Config& config, const st
   server.set_mount_point("/ui/", (*dir / "app").string(), headers);
   auto hls = *dir / "node_modules" / "hls.js" / "dist";
   std::error_code ec;
-  if (fs::is_directory(hls, ec)) server.set_mount_point("/ui/vendor/hls.js/", hls.string(), headers);
+  if (fs::is_directory(hls, ec))
+    server.set_mount_point("/ui/vendor/hls.js/", hls.string(), headers);
   else
-    log::get("server")->warn("web console: hls.js is not installed in {} (run npm ci there): live views have no HLS fallback",
-                             quote(dir->string()));
+    log::get("server")->warn(
+        "web console: hls.js is not installed in {} (run npm ci there): live views have no HLS fallback",
+        quote(dir->string()));
   log::get("server")->info("web console at /ui/ from {}", quote(dir->string()));
 }
 

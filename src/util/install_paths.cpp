@@ -15,6 +15,8 @@ std::filesystem::path installed_share_dir() {
   return exe.parent_path().parent_path() / "share" / "hook-server";
 }
 
-std::filesystem::path source_tree_dir() { return HOOK_SERVER_SOURCE_DIR; }
+std::filesystem::path source_tree_dir() {
+  return HOOK_SERVER_SOURCE_DIR;
+}
 
 }  // namespace hs

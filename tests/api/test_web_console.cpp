@@ -113,10 +113,10 @@ TEST_CASE("the console lists no directory and serves nothing outside its folder"
   CHECK(s.get("/ui/empty")->status == 404);
   CHECK(s.get("/ui/missing.js")->status == 404);
   // The app folder's parent (secret.txt), the temp dir above it, node_modules beyond hls.js' dist.
-  for (const char* target : {"/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/..%2fsecret.txt",
-                             "/ui/js/../../secret.txt", "/ui/../../outside.txt", "/ui/%2E%2E/%2E%2E/outside.txt",
-                             "/ui/vendor/hls.js/../../secret.txt", "/ui/vendor/hls.js/../package.json",
-                             "/ui//../secret.txt"}) {
+  for (const char* target :
+       {"/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/..%2fsecret.txt", "/ui/js/../../secret.txt",
+        "/ui/../../outside.txt", "/ui/%2E%2E/%2E%2E/outside.txt", "/ui/vendor/hls.js/../../secret.txt",
+        "/ui/vendor/hls.js/../package.json", "/ui//../secret.txt"}) {
     CAPTURE(target);
     auto reply = s.raw(target);
     CHECK(reply.rfind("HTTP/1.1 404", 0) == 0);
