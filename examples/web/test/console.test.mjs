@@ -374,6 +374,20 @@ describe('recordings', () => {
     await p.close();
   });
 
+  test('a clip plays through the playback server', async () => {
+    const made = await server.request('POST', '/api/cameras/1/clips', { from: iso(t0 + 19 * second), to: iso(t0 + 23 * second), label: 'gate' });
+    assert.equal(made.status, 201);
+    const { p, errors } = await open(DESKTOP);
+    await p.getByRole('button', { name: /^Play clip "gate"/ }).click();
+    const video = p.locator('video.playback');
+    await eventually(() => video.evaluate((v) => v.videoWidth === 640 && v.currentTime > 0.3), 10_000, 'clip playing');
+    const asked = playback.requests.filter((r) => r.url.startsWith('/get?path=camera_1')).at(-1);
+    assert.equal(new URL(asked.url, 'http://x').searchParams.get('start'), new Date(t0 + 19 * second).toISOString().replace('Z', '000Z'));
+    assert.match(await p.locator('#playback-status').textContent(), /^Playing clip "gate"/);
+    assert.deepEqual(unexpected(errors), []);
+    await p.close();
+  });
+
   test('"expiring soon" lists what the retention deletes within a day', async () => {
     const { p, errors } = await page();
     await p.goto(`${server.url}/ui/#/recordings/2`);

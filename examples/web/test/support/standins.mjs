@@ -1,7 +1,8 @@
 // Stand-ins for MediaMTX's HTTP servers, on 127.0.0.1, each with the CORS headers MediaMTX sends:
 //  - hls(): its HLS server for a folder of ffmpeg-made HLS streams (/<path>/index.m3u8);
-//  - playback(): its playback server's GET /get?path=&start=&duration=, answering with the recorded
-//    fMP4 segment that holds `start` (MediaMTX remuxes a range; one segment is enough here);
+//  - playback(): its playback server's GET /get?path=&start=&duration=, answering with the first
+//    recorded fMP4 segment overlapping the range (MediaMTX remuxes the whole range from `start`;
+//    one segment is enough to play here), 404 with MediaMTX's message when none does;
 //  - whep(): WHEP with real video from GStreamer's webrtcbin (whep_standin.py); the paths in
 //    `refuse` get MediaMTX's 400 for a stream whose codec cannot go over WebRTC.
 import { spawn } from 'node:child_process';
@@ -60,8 +61,10 @@ export function playback(segments) {
     if (req.method === 'OPTIONS') return res.writeHead(204).end();
     const url = new URL(req.url, 'http://x');
     const start = Date.parse(url.searchParams.get('start') || '');
-    const seg = url.pathname === '/get' && segments.find((s) => s.path === url.searchParams.get('path')
-      && start >= s.start.getTime() && start < s.start.getTime() + s.seconds * 1000);
+    const end = start + Number(url.searchParams.get('duration')) * 1000;
+    const seg = url.pathname === '/get' && segments
+      .filter((s) => s.path === url.searchParams.get('path') && s.start.getTime() < end && s.start.getTime() + s.seconds * 1000 > start)
+      .sort((a, b) => a.start - b.start)[0];
     if (!seg) {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       return res.end(JSON.stringify({ status: 'error', error: 'no recording segments found for the given timestamp' }));
