@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/web_console.hpp"
+#include "build_paths.hpp"
 #include "support/media.hpp"
 #include "support/server_fixture.hpp"
 
@@ -146,6 +147,21 @@ TEST_CASE("a missing console leaves the server running and says where it looked"
                                                 "\"): set HOOK_SERVER_WEB_DIR to its folder, or server.ui: false"}}
                        .dump());
   CHECK(s.get("/")->get_header_value("Location") == "/ui/");
+}
+
+TEST_CASE("the console is looked for in HOOK_SERVER_WEB_DIR, then installed, then in the source tree",
+          "[api][console]") {
+  ::setenv("HOOK_SERVER_WEB_DIR", "/srv/console", 1);
+  auto with_env = web_dir_candidates();
+  ::unsetenv("HOOK_SERVER_WEB_DIR");
+  auto without = web_dir_candidates();
+  REQUIRE(with_env.size() == 3);
+  CHECK(with_env[0] == "/srv/console");
+  REQUIRE(without.size() == 2);
+  CHECK(without[0].string().ends_with("/share/hook-server/web"));
+  CHECK(without[0].parent_path().parent_path().parent_path() ==
+        fs::read_symlink("/proc/self/exe").parent_path().parent_path());
+  CHECK(without[1] == fs::path(HOOK_SERVER_SOURCE_DIR) / "examples" / "web");
 }
 
 TEST_CASE("the server finds the console of the source tree and serves it with the API", "[api][console]") {
