@@ -283,7 +283,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                           "access", "cameras"});
 
   if (auto s = root["server"]) {
-    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "cors_origins"});
+    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins"});
     if (auto l = s["listen"]) split_listen(r, l, "server.listen", r.scalar(l, "server.listen"), c);
     r.string(s, "server", "api_token", c.server.api_token);
     r.string(s, "server", "hook_secret", c.server.hook_secret);
@@ -302,6 +302,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
         c.server.cors_origins.push_back(origin);
       }
     }
+    r.boolean(s, "server", "ui", c.server.ui);
   }
   if (const char* t = std::getenv("HOOK_SERVER_API_TOKEN"); t && *t) c.server.api_token = t;
   if (const char* t = std::getenv("HOOK_SERVER_HOOK_SECRET"); t && *t) c.server.hook_secret = t;

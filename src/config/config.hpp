@@ -50,6 +50,7 @@ struct Config {
     int threads = 32;
     // Browser origins allowed to call the API from another site (exact "scheme://host[:port]").
     std::vector<std::string> cors_origins;
+    bool ui = true;             // the web console at /ui/ (src/api/web_console.hpp)
   } server;
 
   // Who may watch what (docs/access.md). jwt: hook-server issues viewer tokens that MediaMTX
