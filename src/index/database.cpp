@@ -7,125 +7,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "index/schema_sqlite.hpp"
 #include "index/statements.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace hs {
-
-namespace {
-
-// Each entry migrates from version i to i+1. Never edit a released entry: add a new one.
-const char* const kMigrations[] = {
-    // 1: cameras, stream status, segments, event log.
-    R"sql(
-CREATE TABLE cameras (
-  id             TEXT PRIMARY KEY,
-  path           TEXT NOT NULL UNIQUE,
-  name           TEXT NOT NULL,
-  source         TEXT NOT NULL DEFAULT '',
-  plan           TEXT NOT NULL,
-  retention_us   INTEGER,
-  record         INTEGER NOT NULL DEFAULT 1,
-  rtsp_transport TEXT NOT NULL DEFAULT 'tcp',
-  origin         TEXT NOT NULL CHECK (origin IN ('config', 'api', 'discovered')),
-  removed_us     INTEGER,
-  created_us     INTEGER NOT NULL,
-  updated_us     INTEGER NOT NULL
-);
-CREATE TABLE stream_status (
-  camera_id   TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
-  state       TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'error')),
-  since_us    INTEGER NOT NULL,
-  event_us    INTEGER NOT NULL,
-  source_type TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE segments (
-  id            INTEGER PRIMARY KEY,
-  camera_id     TEXT NOT NULL REFERENCES cameras(id),
-  file          TEXT NOT NULL UNIQUE,
-  start_us      INTEGER NOT NULL,
-  duration_us   INTEGER,
-  size_bytes    INTEGER NOT NULL DEFAULT 0,
-  state         TEXT NOT NULL CHECK (state IN ('recording', 'complete', 'missing', 'deleting')),
-  permanent     INTEGER NOT NULL DEFAULT 0,
-  expires_us    INTEGER,
-  notified_us   INTEGER,
-  created_us    INTEGER NOT NULL,
-  updated_us    INTEGER NOT NULL
-);
-CREATE INDEX segments_camera_start ON segments (camera_id, start_us);
-CREATE INDEX segments_expiry ON segments (expires_us) WHERE permanent = 0;
-CREATE TABLE events (
-  id          INTEGER PRIMARY KEY,
-  at_us       INTEGER NOT NULL,
-  received_us INTEGER NOT NULL,
-  kind        TEXT NOT NULL,
-  path        TEXT NOT NULL,
-  camera_id   TEXT,
-  segment     TEXT,
-  outcome     TEXT NOT NULL,
-  detail      TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX events_at ON events (at_us);
-)sql",
-    // 2: retention: permanent clips, deletion audit, notifications with their deliveries, the
-    // retention each camera's expiries were computed with.
-    R"sql(
-ALTER TABLE segments ADD COLUMN delete_reason TEXT;
-ALTER TABLE cameras ADD COLUMN applied_retention_us INTEGER;
-CREATE INDEX segments_deleting ON segments (state) WHERE state = 'deleting';
-CREATE TABLE clips (
-  id          INTEGER PRIMARY KEY,
-  camera_id   TEXT NOT NULL REFERENCES cameras(id),
-  start_us    INTEGER NOT NULL,
-  end_us      INTEGER NOT NULL CHECK (end_us > start_us),
-  label       TEXT NOT NULL DEFAULT '',
-  created_us  INTEGER NOT NULL
-);
-CREATE INDEX clips_camera_start ON clips (camera_id, start_us);
-CREATE TABLE audit (
-  id          INTEGER PRIMARY KEY,
-  at_us       INTEGER NOT NULL,
-  segment_id  INTEGER NOT NULL,
-  camera_id   TEXT NOT NULL,
-  file        TEXT NOT NULL,
-  start_us    INTEGER NOT NULL,
-  size_bytes  INTEGER NOT NULL,
-  reason      TEXT NOT NULL CHECK (reason IN ('retention', 'disk', 'manual')),
-  outcome     TEXT NOT NULL
-);
-CREATE INDEX audit_camera_at ON audit (camera_id, at_us);
-CREATE INDEX audit_at ON audit (at_us);
-CREATE TABLE notifications (
-  id          INTEGER PRIMARY KEY,
-  created_us  INTEGER NOT NULL,
-  kind        TEXT NOT NULL CHECK (kind IN ('expiry', 'disk', 'alert')),
-  camera_id   TEXT,
-  payload     TEXT NOT NULL
-);
-CREATE TABLE deliveries (
-  id              INTEGER PRIMARY KEY,
-  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
-  url             TEXT NOT NULL,
-  state           TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'delivered')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_us INTEGER NOT NULL,
-  last_error      TEXT NOT NULL DEFAULT '',
-  delivered_us    INTEGER
-);
-CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'delivered';
-)sql",
-    // 3: no query reads the event log by time (it is read newest first, by id): its time index
-    // only cost every hook one more B-tree write.
-    R"sql(
-DROP INDEX events_at;
-)sql",
-};
-
-constexpr int kLatest = static_cast<int>(std::size(kMigrations));
-
-}  // namespace
 
 Database::Lease::Lease(Database& d) : owner(d) {
   {
@@ -229,7 +116,7 @@ Database::~Database() {
                              static_cast<double>(jobs_) / static_cast<double>(transactions_));
 }
 
-int Database::latest_schema_version() { return kLatest; }
+int Database::latest_schema_version() { return static_cast<int>(index::sqlite_migrations().size()); }
 
 namespace {
 // The Database this thread announced a write to (Database::Announce), so its next write counts it.
@@ -337,20 +224,22 @@ int Database::schema_version() {
 
 void Database::migrate() {
   std::lock_guard lock(write_mutex_);
+  const int latest = latest_schema_version();
   int version = writer_->execAndGet("PRAGMA user_version").getInt();
-  if (version > kLatest)
+  if (version > latest)
     throw Error(fmt::format("index {} has schema version {}, newer than this hook-server ({}): upgrade hook-server",
-                            file_.string(), version, kLatest));
-  for (int v = version; v < kLatest; ++v) {
+                            file_.string(), version, latest));
+  for (const auto& m : index::sqlite_migrations()) {
+    if (m.version <= version) continue;
     try {
       SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
-      writer_->exec(kMigrations[v]);
-      writer_->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      writer_->exec(m.sql);
+      writer_->exec(fmt::format("PRAGMA user_version = {}", m.version));
       tx.commit();
     } catch (const SQLite::Exception& e) {
-      throw Error(fmt::format("index {}: migration to schema {} failed: {}", file_.string(), v + 1, e.what()));
+      throw Error(fmt::format("index {}: migration to schema {} failed: {}", file_.string(), m.version, e.what()));
     }
-    log::get("index")->info("migrated {} to schema version {}", file_.string(), v + 1);
+    log::get("index")->info("migrated {} to schema version {}", file_.string(), m.version);
   }
 }
 
