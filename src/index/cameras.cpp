@@ -25,7 +25,7 @@ cameras::Row read_camera(index::Statement& q) {
   c.name = q.text(2);
   c.source = q.text(3);
   c.plan = q.text(4);
-  if (!q.is_null(5)) c.retention_override = Micros{q.int64(5)};
+  c.retention_override = q.optional_micros(5);
   c.record = q.int64(6) != 0;
   c.rtsp_transport = q.text(7);
   auto origin = q.column_text(8);
@@ -86,10 +86,7 @@ std::vector<cameras::RetentionSetting> Reader::retention_settings() {
   auto q = query(kRetentionSettings);
   std::vector<cameras::RetentionSetting> out;
   while (q->step()) {
-    cameras::RetentionSetting s{q->text(0), q->text(1), std::nullopt, std::nullopt};
-    if (!q->is_null(2)) s.retention_override = Micros{q->int64(2)};
-    if (!q->is_null(3)) s.applied = Micros{q->int64(3)};
-    out.push_back(std::move(s));
+    out.push_back(cameras::RetentionSetting{q->text(0), q->text(1), q->optional_micros(2), q->optional_micros(3)});
   }
   return out;
 }

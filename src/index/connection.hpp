@@ -85,8 +85,8 @@ class Statement {
   std::string text(int index) { return std::string(column_text(index)); }
   bool is_null(int index) { return column_is_null(index); }
   TimePoint time(int index) { return TimePoint{Micros{column_int64(index)}}; }
-  std::optional<std::int64_t> optional_int64(int index) {
-    return column_is_null(index) ? std::nullopt : std::optional<std::int64_t>(column_int64(index));
+  std::optional<Micros> optional_micros(int index) {
+    return column_is_null(index) ? std::nullopt : std::optional<Micros>(Micros{column_int64(index)});
   }
   std::optional<TimePoint> optional_time(int index) {
     return column_is_null(index) ? std::nullopt : std::optional<TimePoint>(time(index));

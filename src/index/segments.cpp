@@ -16,7 +16,7 @@ Segment read_segment(Statement& q) {
   s.camera_id = q.text(1);
   s.file = q.text(2);
   s.start = q.time(3);
-  if (!q.is_null(4)) s.duration = Micros{q.int64(4)};
+  s.duration = q.optional_micros(4);
   s.size_bytes = q.int64(5);
   s.state = parse_segment_state(q.column_text(6)).value_or(SegmentState::missing);
   s.permanent = q.int64(7) != 0;
