@@ -23,6 +23,8 @@ TEST_CASE("an empty config gives the documented defaults", "[config]") {
   CHECK(c.retention.plans.at("premium") == std::chrono::hours{24 * 30});
   CHECK(c.retention.default_plan == "basic");
   CHECK(c.events_keep == std::chrono::hours{24 * 30});
+  CHECK(c.server.ui);
+  CHECK_FALSE(parse("server: {ui: false}").server.ui);
   CHECK(c.cameras.empty());
 }
 
@@ -64,7 +66,8 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
       {"server:\n  listen: localhost\n",
        "/etc/hs/hook-server.yml:2:11: server.listen: expected host:port like 127.0.0.1:9980, got \"localhost\""},
       {"server:\n  lisen: 1.2.3.4:1\n",
-       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads)"},
+       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui)"},
+      {"server:\n  ui: maybe\n", "/etc/hs/hook-server.yml:2:7: server.ui: expected true or false, got \"maybe\""},
       {"cameras:\n  - id: \"a b\"\n",
        "/etc/hs/hook-server.yml:2:9: cameras[0].id: expected 1-64 characters from [A-Za-z0-9_-], got \"a b\""},
       {"cameras:\n  - id: x\n    plan: gold\n",
