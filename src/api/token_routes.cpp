@@ -6,7 +6,7 @@
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
-#include "index/cameras.hpp"
+#include "index/database.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -17,12 +17,9 @@ void install_token_routes(httplib::Server& server, ApiContext& ctx) {
     require_token(req, ctx.config);
     auto body = json_body(req);
     // Cameras that exist now (removed ones cannot be granted): id -> MediaMTX path.
-    auto paths = ctx.db.read([](SQLite::Database& r) {
-      access::CameraPaths out;
-      for (const auto& row : cameras::list(r))
-        if (!row.removed_at) out.emplace(row.camera.id, row.camera.path);
-      return out;
-    });
+    access::CameraPaths paths;
+    for (const auto& row : ctx.db.reader().all_cameras())
+      if (!row.removed_at) paths.emplace(row.camera.id, row.camera.path);
     const auto& a = ctx.config.access;
     auto grant = access::parse_token_request(body, paths, {a.default_ttl, a.max_ttl}, ctx.clock.now());
     auto token = ctx.issuer->issue(grant, paths);
