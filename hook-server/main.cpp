@@ -4,6 +4,7 @@
 //   reconcile   load config -> open index -> one reconciliation pass -> report
 //   gen-config  load config -> cameras (file + API) -> write mediamtx.yml (or --check: diff, exit 1)
 //   cleanup     load config -> open index -> one retention pass (or --dry-run: what it would do)
+//   keys rotate load config -> add a signing key to the key store (--now: replace every key)
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>
@@ -13,6 +14,8 @@
 #include <iostream>
 #include <thread>
 
+#include "access/issuer.hpp"
+#include "access/key_store.hpp"
 #include "app/server_app.hpp"
 #include "config/config.hpp"
 #include "hooks/hook_client.hpp"
@@ -147,6 +150,28 @@ int cleanup(const std::string& config_file, bool dry_run) {
   return r.disk_alert ? 3 : 0;
 }
 
+int rotate_keys(const std::string& config_file, bool now) {
+  Config config = load_config(config_file);
+  access::KeyStore store(access::Issuer::options_from(config).key_file);
+  const auto at = ServerApp::system_clock().now();
+  auto r = store.rotate(at, config.access.max_ttl, now);
+  std::cout << fmt::format("new signing key {} in {}\n", r.added.kid, store.file().string());
+  for (const auto& kid : r.dropped) std::cout << fmt::format("dropped key {}{}\n", kid, now ? "" : " (retired)");
+  if (now) {
+    std::cout << "it signs at once; tokens signed by the dropped keys stop working as soon as MediaMTX fetches the JWKS again\n";
+  } else {
+    std::cout << fmt::format("published in the JWKS now; it signs from {} (MediaMTX refetches its JWKS within an hour){}\n",
+                             format_rfc3339_ms(r.added.activates),
+                             config.mediamtx.api_url.empty() ? "" : ", or as soon as the running server has told MediaMTX to refetch");
+    auto ring = store.load();
+    for (const auto& k : ring.keys)
+      if (auto end = ring.retires(k, config.access.max_ttl))
+        std::cout << fmt::format("key {} stays published until {}\n", k.kid, format_rfc3339_ms(*end));
+  }
+  std::cout << "a running server picks the change up within seconds; MediaMTX needs no reload\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -180,6 +205,13 @@ int main(int argc, char** argv) {
   bool dry_run = false;
   cleanup_cmd->add_flag("--dry-run", dry_run, "print what would be deleted and notified, touch nothing");
 
+  auto* keys_cmd = cli.add_subcommand("keys", "manage the keys that sign viewer tokens");
+  keys_cmd->require_subcommand(1);
+  auto* rotate_cmd = keys_cmd->add_subcommand("rotate", "add a new signing key (the old one stays published until its tokens expired)");
+  rotate_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+  bool rotate_now = false;
+  rotate_cmd->add_flag("--now", rotate_now, "a leaked key: sign with the new key at once and drop every older key");
+
   CLI11_PARSE(cli, argc, argv);
   try {
     log::set_level(log_level);
@@ -188,6 +220,7 @@ int main(int argc, char** argv) {
     if (*reconcile_cmd) return reconcile(config_file);
     if (*cleanup_cmd) return cleanup(config_file, dry_run);
     if (*gen_cmd) return gen_config(config_file, check);
+    if (*rotate_cmd) return rotate_keys(config_file, rotate_now);
   } catch (const std::exception& e) {
     std::cerr << "hook-server: " << e.what() << "\n";
     return 1;

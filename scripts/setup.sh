@@ -12,6 +12,7 @@ packages=(
   postgresql-15 postgresql-client-15 libpq-dev
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
+  python3-jwt python3-cryptography
   chromium gstreamer1.0-nice gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
 )
 # Node.js and npm for the web console's packages: Debian's, unless a node is already installed (a

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 
+#include "access/issuer.hpp"
+#include "api/cors.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
 #include "api/retention_routes.hpp"
 #include "api/stream_routes.hpp"
+#include "api/token_routes.hpp"
 #include "hooks/hook_payload.hpp"
 #include "hooks/spool.hpp"
 #include "retention/retention.hpp"
@@ -61,14 +64,23 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     json_error(res, 500, "internal error");
   });
 
+  install_cors(server, ctx.config.server.cors_origins);
+
+  // The public keys MediaMTX verifies viewer tokens with (authJWTJWKS): open to anyone.
+  server.Get("/.well-known/jwks.json", guard([&ctx](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+    json_reply(res, 200, ctx.issuer->jwks());
+  }));
+
   // Before the generic /api/recordings/{id} route, which would take "expiring" for an id.
   install_retention_routes(server, ctx);
   install_stream_routes(server, ctx);
+  install_token_routes(server, ctx);
 
   server.Post(R"(/hooks/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     const auto& secret = ctx.config.server.hook_secret;
     if (!secret.empty()) {
-      if (!same_secret(req.get_header_value("X-Hook-Secret"), secret))
+      if (!access::same_secret(req.get_header_value("X-Hook-Secret"), secret))
         throw Unauthorized("hook: missing or wrong X-Hook-Secret header");
     } else if (!loopback(req.remote_addr)) {
       res.status = 403;

@@ -17,6 +17,9 @@
 
 namespace hs {
 
+namespace access {
+class Issuer;
+}
 class Spool;
 class SnapshotService;
 class Retention;
@@ -35,6 +38,8 @@ struct ApiContext {
   std::function<nlohmann::json()> worker_status;
   // Set by ServerApp::run() before serving; null when snapshots are not running.
   SnapshotService* snapshots = nullptr;
+  // Signs and verifies tokens; publishes the JWKS.
+  access::Issuer* issuer = nullptr;
   // Rendered recordings pages, reused while their camera's segments are unchanged.
   std::shared_ptr<PageCache> pages = std::make_shared<PageCache>(8u << 20);
 };

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "access/signing_key.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -112,16 +113,10 @@ void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std
   }
 }
 
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 void require_token(const httplib::Request& req, const Config& config) {
   const auto& token = config.server.api_token;
   if (token.empty()) return;
-  if (!same_secret(req.get_header_value("Authorization"), "Bearer " + token)) throw Unauthorized("this endpoint needs \"Authorization: Bearer <api_token>\"");
+  if (!access::same_secret(req.get_header_value("Authorization"), "Bearer " + token)) throw Unauthorized("this endpoint needs \"Authorization: Bearer <api_token>\"");
 }
 
 }  // namespace hs

@@ -33,9 +33,6 @@ nlohmann::json json_body(const httplib::Request& req);
 // Throws BadInput: body: unknown field "x".
 void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
 
-// Compares secrets in time that does not depend on where they differ.
-bool same_secret(std::string_view a, std::string_view b);
-
 // Mutating endpoints: when server.api_token is set, "Authorization: Bearer <token>" is required.
 // Throws Unauthorized.
 void require_token(const httplib::Request& req, const Config& config);

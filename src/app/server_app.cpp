@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "access/admin_token.hpp"
 #include "api/web_console.hpp"
 #include "hooks/hook_payload.hpp"
 #include "util/error.hpp"
@@ -29,15 +30,25 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) throw Error(fmt::format("cannot create data_dir {}: {}", config_.data_dir.string(), ec.message()));
+  issuer_ = std::make_unique<access::Issuer>(access::Issuer::options_from(config_), clock_);
+  if (config_.access.jwt()) {
+    // An empty token never means "no auth" in jwt mode: one is made on first start.
+    auto admin = access::admin_token(config_.server.api_token, config_.data_dir);
+    config_.server.api_token = admin.token;
+    if (admin.generated) log::get("access")->warn("admin token generated: it is in {} (mode 0600); send it as \"Authorization: Bearer <token>\"", admin.file.string());
+    else if (!admin.file.empty()) log::get("access")->info("admin token: in {}", admin.file.string());
+  }
   db_ = open_index(config_);
   ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
   reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
   retention_ = std::make_unique<Retention>(config_, *db_, ingest_->root(), clock_, disk ? *disk : default_disk_);
   delivery_ = std::make_unique<WebhookDelivery>(*db_, clock_);
-  streams_ = std::make_unique<StreamAdmin>(config_, *db_, *ingest_, clock_);
+  if (config_.access.jwt()) api_options_.bearer = [this] { return issuer_->service_token({{"api", ""}}); };
+  streams_ = std::make_unique<StreamAdmin>(config_, *db_, *ingest_, clock_, api_options_);
   sync_cameras();
   retention_->sync_expiries();
   ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
+  ctx_->issuer = issuer_.get();
   ctx_->worker_status = [this] {
     std::lock_guard lock(reconcile_mutex_);
     return nlohmann::json{{"last_reconcile", last_reconcile_},
@@ -162,6 +173,20 @@ Retention::PassReport ServerApp::retention_pass() {
 
 std::size_t ServerApp::deliver_notifications() { return delivery_->run_once(); }
 
+std::string ServerApp::refresh_mediamtx_jwks() {
+  if (!jwks_refresh_pending_) return "";
+  try {
+    ControlApi(config_.mediamtx.api_url, api_options_).refresh_jwks();
+    issuer_->mediamtx_has_published_keys();
+    jwks_refresh_pending_ = false;
+    log::get("access")->info("MediaMTX told to fetch the JWKS again; signing with key {}", issuer_->signing_kid());
+    return "";
+  } catch (const std::exception& e) {
+    log::get("access")->debug("MediaMTX JWKS refresh not done yet: {}", e.what());
+    return e.what();
+  }
+}
+
 void ServerApp::worker() {
   auto guarded = [](const char* what, auto&& fn) {
     try {
@@ -174,6 +199,9 @@ void ServerApp::worker() {
   guarded("reconcile", [&] { reconcile(); });
   guarded("retention pass", [&] { retention_pass(); });
   guarded("notification delivery", [&] { deliver_notifications(); });
+  // Keys published since MediaMTX last fetched the JWKS sign once it has been told to fetch again.
+  jwks_refresh_pending_ = config_.access.jwt() && !config_.mediamtx.api_url.empty();
+  guarded("JWKS refresh", [&] { refresh_mediamtx_jwks(); });
   // MediaMTX keeps API changes in memory only: push our cameras now, and again when it restarts.
   if (auto error = streams_->reapply(); !error.empty())
     log::get("streams")->warn("cameras not applied to MediaMTX yet: {}", error);
@@ -186,6 +214,10 @@ void ServerApp::worker() {
     if (stopping_) break;
     lock.unlock();
     guarded("spool drain", [&] { drain_spool(); });
+    guarded("signing keys", [&] {
+      if (issuer_->reload_if_changed()) jwks_refresh_pending_ = config_.access.jwt() && !config_.mediamtx.api_url.empty();
+      refresh_mediamtx_jwks();
+    });
     if (std::chrono::steady_clock::now() >= next_reconcile) {
       guarded("reconcile", [&] { reconcile(); });
       next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
@@ -209,7 +241,10 @@ void ServerApp::run() {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     // Snapshots: captured on the available hook and refreshed while streams are active.
-    snapshots_ = std::make_unique<SnapshotService>(SnapshotService::options_from(config_, ingest_->root()), *db_, clock_);
+    auto options = SnapshotService::options_from(config_, ingest_->root());
+    if (config_.access.jwt())
+      options.read_token = [this](const std::string& path) { return issuer_->service_token({{"read", path}}); };
+    snapshots_ = std::make_unique<SnapshotService>(std::move(options), *db_, clock_);
     ctx_->snapshots = snapshots_.get();
     ingest_->on_available = [s = snapshots_.get()](const std::string& id, const std::string&) { s->on_available(id); };
     worker_ = std::thread([this] { worker(); });

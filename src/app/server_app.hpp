@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "access/issuer.hpp"
 #include "api/http_api.hpp"
 #include "config/config.hpp"
 #include "hooks/spool.hpp"
@@ -50,6 +51,11 @@ class ServerApp {
   // Null until run() starts it.
   SnapshotService* snapshots() { return snapshots_.get(); }
 
+  access::Issuer& issuer() { return *issuer_; }
+  // Tells MediaMTX (mediamtx.api_url, access.mode jwt) to fetch the JWKS again, so that newly
+  // published keys may sign at once. Returns an error text or "".
+  std::string refresh_mediamtx_jwks();
+
   const Config& config() const { return config_; }
   Database& database() { return *db_; }
   static const Clock& system_clock();
@@ -60,6 +66,8 @@ class ServerApp {
 
   Config config_;
   const Clock& clock_;
+  std::unique_ptr<access::Issuer> issuer_;
+  ControlApi::Options api_options_;  // the Control API client's service token (access.mode jwt)
   std::unique_ptr<Database> db_;
   std::unique_ptr<HookIngest> ingest_;
   std::unique_ptr<Reconciler> reconciler_;
@@ -81,6 +89,7 @@ class ServerApp {
   nlohmann::json last_reconcile_;
   nlohmann::json last_retention_;
   std::atomic<std::size_t> spooled_events_{0};
+  bool jwks_refresh_pending_ = false;  // worker thread only
 };
 
 }  // namespace hs

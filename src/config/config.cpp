@@ -36,6 +36,14 @@ fs::path Config::recordings_root() const {
 
 std::string Config::listen() const { return fmt::format("{}:{}", server.host, server.port); }
 
+std::string Config::local_url() const {
+  std::string host = server.host == "0.0.0.0" || server.host == "::" || server.host.empty() ? "127.0.0.1" : server.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("http://{}:{}", host, server.port);
+}
+
+std::string Config::jwks_url() const { return access.jwks_url.empty() ? local_url() + "/.well-known/jwks.json" : access.jwks_url; }
+
 const CameraConfig* Config::find_camera(std::string_view id) const {
   for (const auto& c : cameras)
     if (c.id == id) return &c;
@@ -158,6 +166,59 @@ bool valid_http_base(std::string_view url) {
   return (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) && url.size() > 8;
 }
 
+// What a browser sends in Origin: scheme://host[:port], nothing after.
+bool valid_origin(std::string_view origin) {
+  auto sep = origin.find("://");
+  if (sep == std::string_view::npos) return false;
+  auto scheme = origin.substr(0, sep), rest = origin.substr(sep + 3);
+  if (scheme != "http" && scheme != "https") return false;
+  if (rest.empty() || rest.size() > 253 + 6) return false;
+  for (char c : rest)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+      return false;
+  return rest.front() != ':' && rest.back() != ':';
+}
+
+// A short identifier for iss/aud: printable, no spaces.
+bool valid_name(std::string_view s) {
+  if (s.empty() || s.size() > 200) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+void parse_access(const Reader& r, const YAML::Node& root, Config& c) {
+  auto a = root["access"];
+  if (a) {
+    r.expect_map(a, "access", {"mode", "issuer", "audience", "max_ttl", "default_ttl", "jwks_url"});
+    r.string(a, "access", "mode", c.access.mode);
+    if (c.access.mode != "jwt" && c.access.mode != "open")
+      r.fail(a["mode"], "access.mode", fmt::format("expected jwt or open, got {}", quote(c.access.mode)));
+    for (auto [key, out] : {std::pair{"issuer", &c.access.issuer}, std::pair{"audience", &c.access.audience}}) {
+      r.string(a, "access", key, *out);
+      if (!valid_name(*out))
+        r.fail(a[key], std::string("access.") + key, fmt::format("expected 1 to 200 characters without spaces, got {}", quote(*out)));
+    }
+    r.duration(a, "access", "max_ttl", c.access.max_ttl);
+    r.duration(a, "access", "default_ttl", c.access.default_ttl);
+    if (c.access.max_ttl < std::chrono::minutes{1} || c.access.max_ttl > std::chrono::hours{24 * 30})
+      r.fail(a["max_ttl"], "access.max_ttl", fmt::format("must be from 1m to 30d, got {}", quote(format_duration(c.access.max_ttl))));
+    if (c.access.default_ttl < std::chrono::seconds{1} || c.access.default_ttl > c.access.max_ttl)
+      r.fail(a["default_ttl"] ? a["default_ttl"] : a, "access.default_ttl",
+             fmt::format("must be from 1s to access.max_ttl ({}), got {}", format_duration(c.access.max_ttl),
+                         quote(format_duration(c.access.default_ttl))));
+    r.string(a, "access", "jwks_url", c.access.jwks_url);
+    if (!c.access.jwks_url.empty() && !valid_http_base(c.access.jwks_url))
+      r.fail(a["jwks_url"], "access.jwks_url",
+             fmt::format("expected an http(s):// URL like http://127.0.0.1:9980/.well-known/jwks.json, got {}", quote(c.access.jwks_url)));
+  }
+  // An admin token someone could guess would open everything a viewer token guards.
+  if (c.access.jwt() && !c.server.api_token.empty() && c.server.api_token.size() < 16)
+    r.fail(root["server"] ? root["server"]["api_token"] : YAML::Node(), "server.api_token",
+           fmt::format("at least 16 characters in access.mode jwt (or leave it empty: one is generated), got {} characters",
+                       c.server.api_token.size()));
+}
+
 void split_listen(const Reader& r, const YAML::Node& n, const std::string& key, const std::string& text, Config& c) {
   auto colon = text.rfind(':');
   std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
@@ -218,10 +279,11 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "events_keep", "cameras"});
+  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "events_keep",
+                          "access", "cameras"});
 
   if (auto s = root["server"]) {
-    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui"});
+    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins"});
     if (auto l = s["listen"]) split_listen(r, l, "server.listen", r.scalar(l, "server.listen"), c);
     r.string(s, "server", "api_token", c.server.api_token);
     r.string(s, "server", "hook_secret", c.server.hook_secret);
@@ -229,6 +291,17 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
     r.integer(s, "server", "max_body_bytes", body, 1024, 64 << 20);
     c.server.max_body_bytes = static_cast<std::size_t>(body);
     r.integer(s, "server", "threads", c.server.threads, 1, 256);
+    if (auto o = s["cors_origins"]) {
+      if (!o.IsSequence()) r.fail(o, "server.cors_origins", "expected a list of origins like [https://app.example.com]");
+      for (const auto& item : o) {
+        auto origin = r.scalar(item, "server.cors_origins");
+        if (!valid_origin(origin))
+          r.fail(item, "server.cors_origins",
+                 fmt::format("expected an exact origin like https://app.example.com (scheme://host[:port], no path, no *), got {}",
+                             quote(origin)));
+        c.server.cors_origins.push_back(origin);
+      }
+    }
     r.boolean(s, "server", "ui", c.server.ui);
   }
   if (const char* t = std::getenv("HOOK_SERVER_API_TOKEN"); t && *t) c.server.api_token = t;
@@ -237,6 +310,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
   r.path(root, "", "data_dir", c.data_dir, c.dir);
   r.duration(root, "", "reconcile_interval", c.reconcile_interval);
   r.duration(root, "", "events_keep", c.events_keep);
+  parse_access(r, root, c);
 
   if (auto m = root["mediamtx"]) {
     r.expect_map(m, "mediamtx", {"version", "working_dir", "record_path", "record_format", "segment_duration",

@@ -48,8 +48,24 @@ struct Config {
     // cpp-httplib gives each connection a worker for as long as it is kept alive (up to 5 s idle),
     // so the pool must outnumber the keep-alive connections of frontends, or hooks wait in line.
     int threads = 32;
+    // Browser origins allowed to call the API from another site (exact "scheme://host[:port]").
+    std::vector<std::string> cors_origins;
     bool ui = true;             // the web console at /ui/ (src/api/web_console.hpp)
   } server;
+
+  // Who may watch what (docs/access.md). jwt: hook-server issues viewer tokens that MediaMTX
+  // (authMethod: jwt) and the API honour, and an admin token is required (generated at first start
+  // when server.api_token is empty). open: today's lab behaviour, anyone reaches MediaMTX and the
+  // read endpoints.
+  struct Access {
+    std::string mode = "jwt";
+    std::string issuer = "hook-server";   // iss of every token; MediaMTX's authJWTIssuer
+    std::string audience = "mediamtx";    // aud of every token; MediaMTX's authJWTAudience
+    Micros max_ttl = std::chrono::hours{24};
+    Micros default_ttl = std::chrono::minutes{15};
+    std::string jwks_url;  // what MediaMTX fetches; empty: derived from server.listen
+    bool jwt() const { return mode == "jwt"; }
+  } access;
 
   std::filesystem::path data_dir;  // index.db, spool/, snapshots/
 
@@ -95,6 +111,11 @@ struct Config {
   // mediamtx.working_dir.
   std::filesystem::path recordings_root() const;
   std::string listen() const;  // "host:port"
+  // http://<host>:<port> for clients of this server on the same machine (0.0.0.0 and :: become
+  // 127.0.0.1).
+  std::string local_url() const;
+  // access.jwks_url, or local_url() + "/.well-known/jwks.json".
+  std::string jwks_url() const;
   const CameraConfig* find_camera(std::string_view id) const;
   // Retention of a camera: its override, else its plan, else the default plan.
   Micros retention_for(const CameraConfig* camera) const;

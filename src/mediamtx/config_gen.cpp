@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "domain/record_path.hpp"
+#include "mediamtx/auth_settings.hpp"
 #include "mediamtx/camera_path.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
@@ -82,6 +83,7 @@ Source load_source(const fs::path& file, bool required, const char* what) {
 struct Header {
   std::set<std::string> owned;      // owned-paths
   std::set<std::string> from_base;  // from-base: "key", "pathDefaults.key", "paths.name"
+  std::set<std::string> managed;    // managed-global-keys: hook-server's authentication block
 };
 
 std::string encode_token(std::string_view s) {
@@ -115,7 +117,10 @@ Header parse_header(const std::string& text) {
     auto colon = rest.find(':');
     if (colon == std::string::npos) continue;
     std::string field = rest.substr(0, colon);
-    std::set<std::string>* into = field == "owned-paths" ? &h.owned : field == "from-base" ? &h.from_base : nullptr;
+    std::set<std::string>* into = field == "owned-paths"           ? &h.owned
+                                  : field == "from-base"           ? &h.from_base
+                                  : field == "managed-global-keys" ? &h.managed
+                                                                   : nullptr;
     if (!into) continue;
     std::istringstream words(rest.substr(colon + 1));
     std::string w;
@@ -158,6 +163,23 @@ YAML::Node string_node(const std::string& value) {
 YAML::Node to_node(const PathValue& v) {
   if (const bool* b = std::get_if<bool>(&v)) return plain(*b ? "true" : "false");
   return string_node(std::get<std::string>(v));
+}
+
+// A JSON value hook-server writes (the authentication block) as YAML.
+YAML::Node yaml_of(const nlohmann::json& v) {
+  if (v.is_boolean()) return plain(v.get<bool>() ? "true" : "false");
+  if (v.is_string()) return string_node(v.get<std::string>());
+  if (v.is_array()) {
+    YAML::Node seq(YAML::NodeType::Sequence);
+    for (const auto& item : v) seq.push_back(yaml_of(item));
+    return seq;
+  }
+  if (v.is_object()) {
+    YAML::Node map(YAML::NodeType::Map);
+    for (const auto& [key, item] : v.items()) map[key] = yaml_of(item);
+    return map;
+  }
+  return plain(v.dump());
 }
 
 bool is_plain_scalar(const YAML::Node& n) { return n.IsScalar() && n.Tag() == "?"; }
@@ -472,6 +494,12 @@ struct PathOut {
   YAML::Node raw;
 };
 
+YAML::Node find_pair(const Pairs& pairs, const std::string& key) {
+  for (const auto& [k, v] : pairs)
+    if (k == key) return v;
+  return YAML::Node();
+}
+
 struct Document {
   Pairs globals;
   bool has_path_defaults = false;
@@ -479,8 +507,47 @@ struct Document {
   std::vector<PathOut> paths;
   std::vector<std::string> owned;
   std::vector<std::string> from_base;
+  std::vector<std::string> managed_globals;  // access.mode jwt: the authentication keys
   std::string base_name;
 };
+
+// access.mode jwt: hook-server's authentication block replaces every managed auth key, written where
+// the first of them was; MediaMTX's api, metrics and pprof must listen on loopback (metrics and
+// pprof need no token, the API gets hook-server's service token).
+void apply_jwt_auth(const Config& config, Document& doc, const Source& base, const Source& prev) {
+  // Built by appending only: assigning a YAML::Node (as vector::insert does when it shifts
+  // elements) rebinds the node it held, changing every other holder of it.
+  Pairs out;
+  bool written = false;
+  auto write_auth = [&] {
+    for (const auto& s : jwt_auth_settings(config)) {
+      out.emplace_back(s.key, yaml_of(s.value));
+      doc.managed_globals.push_back(s.key);
+    }
+    written = true;
+  };
+  for (const auto& pair : doc.globals) {
+    if (!is_managed_auth_key(pair.first)) out.push_back(pair);
+    else if (!written) write_auth();
+  }
+  if (!written) write_auth();
+  doc.globals = std::move(out);
+
+  for (const auto& svc : local_services()) {
+    YAML::Node enabled = find_pair(doc.globals, svc.enable);
+    if (!enabled || !truthy(enabled)) continue;
+    YAML::Node address = find_pair(doc.globals, svc.address);
+    const bool set = address && address.IsScalar();
+    std::string value = set ? address.Scalar() : svc.fallback;
+    if (loopback_address(value)) continue;
+    const char* key = set ? svc.address : svc.enable;
+    const Source& src = base.root[key] || !prev.root[key] ? base : prev;
+    fail_at(src.label, set ? address : enabled, key,
+            fmt::format("{} must listen on loopback (127.0.0.1, [::1] or localhost) with access.mode jwt: hook-server keeps "
+                        "MediaMTX's api, metrics and pprof local, got {}{}",
+                        svc.address, quote(value), set ? "" : " (MediaMTX's default)"));
+  }
+}
 
 void check_path_map(Validator& v, const std::string& label, const std::string& name, const YAML::Node& key,
                     const YAML::Node& entry, const YAML::Node& path_defaults) {
@@ -497,11 +564,6 @@ void check_path_map(Validator& v, const std::string& label, const std::string& n
                  entry["recordPath"], path_defaults["recordPath"]);
 }
 
-YAML::Node find_pair(const Pairs& pairs, const std::string& key) {
-  for (const auto& [k, v] : pairs)
-    if (k == key) return v;
-  return YAML::Node();
-}
 
 YAML::Node pairs_to_map(const Pairs& pairs) {
   YAML::Node m(YAML::NodeType::Map);
@@ -537,10 +599,15 @@ Document build(const Config& config, const std::vector<CameraConfig>& cameras, c
   }
   for (const auto& kv : proot) {
     auto key = kv.first.Scalar();
-    if (key == "pathDefaults" || key == "paths" || base_has(broot, key) || header.from_base.count(key)) continue;
+    // A key of the authentication block the previous generation wrote (access.mode jwt) is hook-server's,
+    // not an admin's edit: it goes when the mode is open now.
+    if (key == "pathDefaults" || key == "paths" || base_has(broot, key) || header.from_base.count(key) || header.managed.count(key))
+      continue;
     v.global_key(prev.label, kv.first, kv.second);
     doc.globals.emplace_back(key, kv.second);
   }
+
+  if (config.access.jwt()) apply_jwt_auth(config, doc, base, prev);
 
   // pathDefaults: the same rule, key by key.
   const YAML::Node base_pd = broot["pathDefaults"], prev_pd = proot["pathDefaults"];
@@ -622,12 +689,15 @@ std::string render(const Document& doc, const ReferenceKeys& ref) {
       "#     managed-path-keys are rewritten and any other key you add is kept; the path of a removed\n"
       "#     camera is deleted;\n"
       "#   - every other path, and every global or pathDefaults key {} lacks, is kept as you left it.\n"
+      "#   - with access.mode jwt, the authentication keys (managed-global-keys) are hook-server's: it\n"
+      "#     is MediaMTX's token issuer, and gen-config --check fails when they were changed by hand.\n"
       "# Comments other than this header are not kept. Keys are checked against {}.\n"
       "# Keep the \"# hook-server:\" lines: they tell the next generation what it owns.\n",
       doc.base_name, doc.base_name, doc.base_name, doc.base_name, ref.name());
   header_list(out, "managed-path-keys", managed_path_keys());
   header_list(out, "owned-paths", doc.owned);
   header_list(out, "from-base", doc.from_base);
+  if (!doc.managed_globals.empty()) header_list(out, "managed-global-keys", doc.managed_globals);
   out += "\n";
 
   YAML::Emitter e;
@@ -868,6 +938,18 @@ GenResult check_mediamtx_config(const Config& config, const std::vector<CameraCo
   r.changed = true;
   r.diff = line_diff(existing.value_or(""), text, existing ? r.output.string() + " (on disk)" : "/dev/null",
                      r.output.string() + " (generated)");
+  if (existing && config.access.jwt()) {
+    // Say it in words when the difference opens MediaMTX: the diff alone is easy to skim past.
+    nlohmann::json on_disk;
+    try {
+      on_disk = to_json(YAML::Load(*existing));
+    } catch (const YAML::Exception&) {
+    }
+    std::string prefix;
+    for (const auto& problem : auth_drift(config, on_disk))
+      prefix += fmt::format("error: {}: {} (access.mode is jwt: was it edited by hand? run gen-config)\n", r.output.string(), problem);
+    r.diff = prefix + r.diff;
+  }
   return r;
 }
 

@@ -98,7 +98,8 @@ nlohmann::json ControlApi::call(const char* what, const std::string& name, const
   cli.set_write_timeout(options_.read_timeout);
   cli.set_url_encode(false);
   cli.set_keep_alive(false);
-  if (!user_.empty() || !password_.empty()) cli.set_basic_auth(user_, password_);
+  if (options_.bearer) cli.set_bearer_token_auth(options_.bearer());
+  else if (!user_.empty() || !password_.empty()) cli.set_basic_auth(user_, password_);
 
   std::string url = prefix_ + path;
   std::string payload = body ? body->dump() : std::string();
@@ -146,6 +147,8 @@ ControlApi::Info ControlApi::info() const {
   auto j = call("get info", "", "GET", "/v3/info", nullptr);
   return {j.value("version", ""), j.value("started", "")};
 }
+
+void ControlApi::refresh_jwks() const { call("refresh JWKS", "", "POST", "/v3/auth/jwks/refresh", nullptr); }
 
 nlohmann::json ControlApi::get_path_config(const std::string& name) const {
   return call("get config of", name, "GET", "/v3/config/paths/get/" + encode_name(name), nullptr);

@@ -9,6 +9,7 @@
 //   MediaMTX API: add path "camera_1": POST /v3/config/paths/add/camera_1: HTTP 400: path already exists
 // A 404 is NotFound (a subclass of Error). Timeouts: connect 1 s, read and write 5 s.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ class ControlApi {
   struct Options {
     std::chrono::milliseconds connect_timeout{1000};
     std::chrono::milliseconds read_timeout{5000};
+    // With access.mode jwt MediaMTX asks a JWT with the `api` permission for every call: this gives
+    // a service token (Issuer::service_token), sent as "Authorization: Bearer". Empty: none sent.
+    std::function<std::string()> bearer;
   };
 
   struct Info {
@@ -50,6 +54,8 @@ class ControlApi {
   const std::string& base_url() const { return base_url_; }
 
   Info info() const;                                              // GET /v3/info
+  // POST /v3/auth/jwks/refresh: MediaMTX fetches the JWKS again at its next JWT check.
+  void refresh_jwks() const;
 
   nlohmann::json get_path_config(const std::string& name) const;  // GET /v3/config/paths/get/{name}; NotFound
   std::vector<nlohmann::json> list_path_configs() const;          // GET /v3/config/paths/list, every page

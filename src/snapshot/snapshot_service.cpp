@@ -28,6 +28,13 @@ std::string join_url(std::string base, const std::string& tail) {
   return base + "/" + tail;
 }
 
+// http://host -> http://hook-server:<password>@host (MediaMTX takes a Basic password as the JWT).
+std::string with_password(const std::string& base, const std::string& password) {
+  auto sep = base.find("://");
+  if (password.empty() || sep == std::string::npos) return base;
+  return base.substr(0, sep + 3) + "hook-server:" + password + "@" + base.substr(sep + 3);
+}
+
 void set_mtime(const std::filesystem::path& file, TimePoint t) {
   auto us = epoch_us(t);
   struct timespec times[2];
@@ -282,7 +289,9 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
   };
 
   std::vector<std::string> errors;
+  std::string token;
   for (const auto& source : opt_.sources) {
+    if (opt_.read_token && token.empty() && source != "recording") token = opt_.read_token(path);
     if (cancel_) {
       errors.push_back("snapshot service stopped");
       break;
@@ -290,8 +299,8 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
     try {
       Captured c;
       if (source == "recording") c = from_recording();
-      else if (source == "rtsp") c = from_live(join_url(opt_.rtsp_base, path));
-      else if (source == "hls") c = from_live(join_url(opt_.hls_base, path + "/index.m3u8"));
+      else if (source == "rtsp") c = from_live(join_url(opt_.rtsp_base, path) + (token.empty() ? "" : "?token=" + token));
+      else if (source == "hls") c = from_live(join_url(with_password(opt_.hls_base, token), path + "/index.m3u8"));
       else throw Error(fmt::format("unknown source {}", quote(source)));
       const auto& jpeg = c.jpeg;
       write_file_atomic(target, jpeg.bytes);

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -64,6 +65,10 @@ class SnapshotService {
     int max_width = 1280;
     std::string rtsp_base = "rtsp://127.0.0.1:8554";
     std::string hls_base = "http://127.0.0.1:8888";
+    // access.mode jwt: a service token that lets hook-server read the path from MediaMTX, sent as
+    // ?token= on RTSP and as the Basic password on HLS (MediaMTX reads no query token on HTTP).
+    // Unset: no credentials are sent.
+    std::function<std::string(const std::string& path)> read_token;
     std::filesystem::path dir;              // where <camera>.jpg files go
     std::filesystem::path recordings_root;  // segment files are relative to it
     int workers = 2;

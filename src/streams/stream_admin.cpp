@@ -13,8 +13,8 @@
 
 namespace hs {
 
-StreamAdmin::StreamAdmin(const Config& config, Database& db, HookIngest& ingest, const Clock& clock)
-    : config_(config), db_(db), ingest_(ingest), clock_(clock) {}
+StreamAdmin::StreamAdmin(const Config& config, Database& db, HookIngest& ingest, const Clock& clock, ControlApi::Options api)
+    : config_(config), db_(db), ingest_(ingest), clock_(clock), api_options_(std::move(api)) {}
 
 namespace {
 
@@ -107,7 +107,7 @@ StreamAdmin::Result StreamAdmin::commit(const Camera& camera, bool removing, boo
   result.config_written = write_mediamtx_config(config_, next).changed;
   if (!config_.mediamtx.api_url.empty()) {
     try {
-      ControlApi api(config_.mediamtx.api_url);
+      ControlApi api(config_.mediamtx.api_url, api_options_);
       std::string path = camera_path_name(config_, to_config(camera));
       if (removing) {
         try {
@@ -147,7 +147,7 @@ std::string StreamAdmin::reapply() {
   if (config_.mediamtx.api_url.empty()) return "";
   std::lock_guard lock(mutex_);
   try {
-    ControlApi api(config_.mediamtx.api_url);
+    ControlApi api(config_.mediamtx.api_url, api_options_);
     mediamtx_started_ = api.info().started;
     auto r = apply_cameras(api, config_, managed_cameras());
     log::get("streams")->info("applied cameras to MediaMTX at {}: {} added, {} replaced, {} deleted", config_.mediamtx.api_url,
@@ -162,7 +162,7 @@ void StreamAdmin::reapply_if_restarted() {
   if (config_.mediamtx.api_url.empty()) return;
   std::lock_guard lock(mutex_);
   try {
-    ControlApi api(config_.mediamtx.api_url);
+    ControlApi api(config_.mediamtx.api_url, api_options_);
     if (hs::reapply_if_restarted(api, config_, managed_cameras(), mediamtx_started_))
       log::get("streams")->info("MediaMTX restarted: cameras re-applied");
   } catch (const std::exception& e) {

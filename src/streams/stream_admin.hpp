@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "domain/camera.hpp"
 #include "index/database.hpp"
+#include "mediamtx/control_api.hpp"
 
 namespace hs {
 
@@ -18,7 +19,8 @@ class HookIngest;
 
 class StreamAdmin {
  public:
-  StreamAdmin(const Config& config, Database& db, HookIngest& ingest, const Clock& clock);
+  // `api` carries the Control API client's options (its service token in access.mode jwt).
+  StreamAdmin(const Config& config, Database& db, HookIngest& ingest, const Clock& clock, ControlApi::Options api = {});
 
   struct StartRequest {
     std::string camera_id, stream_url;
@@ -63,6 +65,7 @@ class StreamAdmin {
   const Clock& clock_;
   std::mutex mutex_;  // one camera change at a time: the YAML is rewritten whole
   std::string mediamtx_started_;
+  ControlApi::Options api_options_;
 };
 
 }  // namespace hs

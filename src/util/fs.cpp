@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/openat2.h>
@@ -99,12 +100,14 @@ fs::path confine(const fs::path& root, const fs::path& base, std::string_view ca
   return rel;
 }
 
-void write_file_atomic(const fs::path& target, std::string_view content) {
+void write_file_atomic(const fs::path& target, std::string_view content, unsigned mode) {
   fs::path tmp = target;
   tmp += fmt::format(".tmp.{}", ::getpid());
   {
-    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode))};
     if (f.fd < 0) sys_fail("open", tmp);
+    // A leftover temp file keeps its old mode through O_TRUNC; the umask may also have cut `mode`.
+    if (::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) sys_fail("fchmod", tmp);
     size_t done = 0;
     while (done < content.size()) {
       ssize_t n = ::write(f.fd, content.data() + done, content.size() - done);

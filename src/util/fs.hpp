@@ -13,9 +13,10 @@ namespace hs {
 std::filesystem::path confine(const std::filesystem::path& root, const std::filesystem::path& base,
                               std::string_view candidate);
 
-// Writes `content` to a temp file beside `target`, fsyncs it, renames it over target and fsyncs the
-// folder. Throws Error naming the file and the failing call.
-void write_file_atomic(const std::filesystem::path& target, std::string_view content);
+// Writes `content` to a temp file beside `target` with `mode` (0600 for secrets: set before a byte is
+// written), fsyncs it, renames it over target and fsyncs the folder. Throws Error naming the file
+// and the failing call.
+void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644);
 
 // Appends one line (a '\n' is added) under an exclusive flock and fsyncs before returning.
 // Throws Error naming the file.

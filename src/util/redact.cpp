@@ -1,6 +1,8 @@
 // Redaction of URL user information.
 #include "util/redact.hpp"
 
+#include <cctype>
+
 namespace hs {
 
 namespace {
@@ -29,6 +31,32 @@ size_t redact_authority(std::string_view s, size_t auth, std::string& out) {
   return end;
 }
 
+// token=<value> and jwt=<value> after '?' or '&': the value becomes ***.
+std::string redact_query_tokens(std::string text) {
+  for (std::string_view key : {"token=", "jwt="}) {
+    size_t pos = 0;
+    while ((pos = text.find(key, pos)) != std::string::npos) {
+      size_t value = pos + key.size();
+      if (pos == 0 || (text[pos - 1] != '?' && text[pos - 1] != '&')) {
+        pos = value;
+        continue;
+      }
+      size_t end = value;
+      // A value runs over URL query characters (a JWT is base64url and dots) and stops at anything else.
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   std::string_view("-._~%+/=").find(text[end]) != std::string_view::npos))
+        ++end;
+      if (end == value) {  // empty, or already *** (text redacted twice)
+        pos = value;
+        continue;
+      }
+      text.replace(value, end - value, "***");
+      pos = value + 3;
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string redact_url(std::string_view url) { return redact_credentials(url); }
@@ -44,7 +72,7 @@ std::string redact_credentials(std::string_view text) {
     pos = redact_authority(text, sep + 3, out);
   }
   out += text.substr(pos);
-  return out;
+  return redact_query_tokens(std::move(out));
 }
 
 }  // namespace hs

@@ -7,7 +7,9 @@ namespace hs {
 
 // rtsp://user:pass@host/x -> rtsp://user:***@host/x; rtsp://token@host -> rtsp://***@host.
 std::string redact_url(std::string_view url);
-// Redacts every scheme://userinfo@ found inside free text (error messages, libav logs).
+// Redacts every scheme://userinfo@ found inside free text (error messages, libav logs), and the
+// value of every token= and jwt= query parameter (MediaMTX reads viewer tokens there):
+// rtsp://h/camera_1?token=eyJ... -> rtsp://h/camera_1?token=***.
 std::string redact_credentials(std::string_view text);
 
 }  // namespace hs

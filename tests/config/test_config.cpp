@@ -66,7 +66,7 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
       {"server:\n  listen: localhost\n",
        "/etc/hs/hook-server.yml:2:11: server.listen: expected host:port like 127.0.0.1:9980, got \"localhost\""},
       {"server:\n  lisen: 1.2.3.4:1\n",
-       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui)"},
+       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui, cors_origins)"},
       {"server:\n  ui: maybe\n", "/etc/hs/hook-server.yml:2:7: server.ui: expected true or false, got \"maybe\""},
       {"cameras:\n  - id: \"a b\"\n",
        "/etc/hs/hook-server.yml:2:9: cameras[0].id: expected 1-64 characters from [A-Za-z0-9_-], got \"a b\""},
@@ -92,7 +92,27 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
       {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
       {"colour: blue\n",
-       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, events_keep, cameras)"},
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras)"},
+      {"access:\n  mode: closed\n", "/etc/hs/hook-server.yml:2:9: access.mode: expected jwt or open, got \"closed\""},
+      {"access:\n  modes: jwt\n",
+       "/etc/hs/hook-server.yml:2:3: access.modes: unknown key (accepted: mode, issuer, audience, max_ttl, default_ttl, jwks_url)"},
+      {"access:\n  max_ttl: 90d\n", "/etc/hs/hook-server.yml:2:12: access.max_ttl: must be from 1m to 30d, got \"90d\""},
+      {"access:\n  max_ttl: forever\n", "/etc/hs/hook-server.yml:2:12: access.max_ttl: expected a duration like 15d, 90m or 30s, got \"forever\""},
+      {"access:\n  max_ttl: 1h\n  default_ttl: 2h\n",
+       "/etc/hs/hook-server.yml:3:16: access.default_ttl: must be from 1s to access.max_ttl (1h), got \"2h\""},
+      {"access:\n  issuer: \"my issuer\"\n",
+       "/etc/hs/hook-server.yml:2:11: access.issuer: expected 1 to 200 characters without spaces, got \"my issuer\""},
+      {"access:\n  audience: \"\"\n", "/etc/hs/hook-server.yml:2:13: access.audience: expected 1 to 200 characters without spaces, got \"\""},
+      {"access:\n  jwks_url: ftp://x/jwks\n",
+       "/etc/hs/hook-server.yml:2:13: access.jwks_url: expected an http(s):// URL like http://127.0.0.1:9980/.well-known/jwks.json, got \"ftp://x/jwks\""},
+      {"server:\n  api_token: short\n",
+       "/etc/hs/hook-server.yml:2:14: server.api_token: at least 16 characters in access.mode jwt (or leave it empty: one is generated), got 5 characters"},
+      {"server:\n  cors_origins: [\"*\"]\n",
+       "/etc/hs/hook-server.yml:2:18: server.cors_origins: expected an exact origin like https://app.example.com (scheme://host[:port], no path, no *), got \"*\""},
+      {"server:\n  cors_origins: [https://app.example.com/]\n",
+       "/etc/hs/hook-server.yml:2:18: server.cors_origins: expected an exact origin like https://app.example.com (scheme://host[:port], no path, no *), got \"https://app.example.com/\""},
+      {"server:\n  cors_origins: https://app.example.com\n",
+       "/etc/hs/hook-server.yml:2:17: server.cors_origins: expected a list of origins like [https://app.example.com]"},
       {"events_keep: forever\n",
        "/etc/hs/hook-server.yml:1:14: events_keep: expected a duration like 15d, 90m or 30s, got \"forever\""},
   };
@@ -100,6 +120,27 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
     CAPTURE(r.yaml);
     REQUIRE_THROWS_WITH(parse(r.yaml), r.message);
   }
+}
+
+TEST_CASE("access defaults to jwt with a derived JWKS URL; open mode and the other keys read back", "[config]") {
+  Config c = parse("server: {listen: 0.0.0.0:9981}");
+  CHECK(c.access.jwt());
+  CHECK(c.access.issuer == "hook-server");
+  CHECK(c.access.audience == "mediamtx");
+  CHECK(c.access.max_ttl == std::chrono::hours{24});
+  CHECK(c.access.default_ttl == std::chrono::minutes{15});
+  CHECK(c.jwks_url() == "http://127.0.0.1:9981/.well-known/jwks.json");
+  CHECK(c.server.cors_origins.empty());
+  Config o = parse(R"(
+server: {api_token: tok, cors_origins: ["https://app.example.com", "http://localhost:3000"]}
+access: {mode: open, issuer: https://cams.example.com, audience: cams, max_ttl: 7d, default_ttl: 1h,
+         jwks_url: "https://cams.example.com/.well-known/jwks.json"}
+)");
+  CHECK_FALSE(o.access.jwt());
+  CHECK(o.server.api_token == "tok");  // short tokens are the lab's business in open mode
+  CHECK(o.server.cors_origins == std::vector<std::string>{"https://app.example.com", "http://localhost:3000"});
+  CHECK(o.access.max_ttl == std::chrono::hours{24 * 7});
+  CHECK(o.jwks_url() == "https://cams.example.com/.well-known/jwks.json");
 }
 
 TEST_CASE("a missing config file is a clear error", "[config]") {

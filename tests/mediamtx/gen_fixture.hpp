@@ -86,6 +86,7 @@ struct GenFixture {
     config.dir = etc;
     write_file(config.file, "# not read by these tests\n");
     config.mediamtx.version = std::move(version);
+    config.access.mode = "open";  // today's output; the jwt tests switch it on
     config.mediamtx.working_dir = tmp.path() / "var" / "mediamtx";
     config.mediamtx.hook_command = "/opt/hook server/bin/hook-server";
     config.mediamtx.base_config = tmp.path() / "mediamtx-config" / "base.yml";

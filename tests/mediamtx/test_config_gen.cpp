@@ -1,8 +1,12 @@
 // mediamtx.yml generation: content key by key, validation against the reference, the round trip
 // that keeps an admin's edits, --check, the atomic write, and credentials kept out of messages.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <regex>
 
 #include "mediamtx/camera_path.hpp"
 #include "mediamtx/config_gen.hpp"
@@ -146,8 +150,9 @@ TEST_CASE("values keep their YAML type: quoted strings stay quoted, ambiguous na
 }
 
 TEST_CASE("every generated key exists in the MediaMTX reference", "[mediamtx]") {
-  for (const char* version : {"1.19.2", "1.20.1"}) {
-    GenFixture f(version);
+  for (const char* version : {"1.19.2", "1.20.1", "1.20.1 jwt"}) {
+    GenFixture f(std::string(version).substr(0, 6));
+    if (std::string(version).find("jwt") != std::string::npos) f.config.access.mode = "jwt";
     YAML::Node out = YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()));
     for (const auto& kv : out) {
       auto key = kv.first.as<std::string>();
@@ -532,4 +537,84 @@ TEST_CASE("camera_path_confs: managed keys plus the admin's keys, as typed JSON"
   CHECK(split(c1.at("runOnRecordSegmentComplete").get<std::string>())[2] == "segment-complete");
   CHECK(confs.at("camera_2").at("record") == false);
   CHECK_FALSE(confs.at("camera_2").contains("maxReaders"));
+}
+
+TEST_CASE("access.mode jwt: hook-server's authentication block replaces base.yml's; open keeps it", "[mediamtx]") {
+  GenFixture f;
+  f.config.access.mode = "jwt";
+  f.config.server.port = 9981;
+  auto text = generate_mediamtx_yaml(f.config, f.cameras, reference());
+  CHECK(text.find("# hook-server: managed-global-keys: authMethod authJWTJWKS authJWTClaimKey authJWTExclude\n"
+                  "# hook-server: managed-global-keys: authJWTIssuer authJWTAudience\n") != std::string::npos);
+  YAML::Node out = YAML::Load(text);
+  CHECK(out["authMethod"].as<std::string>() == "jwt");
+  CHECK(out["authJWTJWKS"].as<std::string>() == "http://127.0.0.1:9981/.well-known/jwks.json");
+  CHECK(out["authJWTClaimKey"].as<std::string>() == "mediamtx_permissions");
+  CHECK(out["authJWTIssuer"].as<std::string>() == "hook-server");
+  CHECK(out["authJWTAudience"].as<std::string>() == "mediamtx");
+  REQUIRE(out["authJWTExclude"].size() == 2);
+  CHECK(out["authJWTExclude"][0]["action"].as<std::string>() == "metrics");
+  CHECK(out["authJWTExclude"][1]["action"].as<std::string>() == "pprof");
+  CHECK_FALSE(out["authInternalUsers"]);
+  // Written where base.yml had its authentication, before the Control API settings.
+  auto keys = keys_of(out);
+  auto pos = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) - keys.begin(); };
+  CHECK(pos("writeQueueSize") + 1 == pos("authMethod"));
+  CHECK(pos("authJWTAudience") + 1 == pos("api"));
+
+  // A hand-added internal user in the generated file does not survive a regeneration.
+  write_mediamtx_config(f.config, f.cameras, reference());
+  write_file(f.output(), read_file(f.output()) + "authInternalUsers: [{user: any, permissions: [{action: read}]}]\n");
+  CHECK_FALSE(YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()))["authInternalUsers"]);
+
+  f.config.access.mode = "open";
+  YAML::Node open = YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+  CHECK(open["authMethod"].as<std::string>() == "internal");
+  CHECK(open["authInternalUsers"].size() == 2);
+  CHECK_FALSE(open["authJWTJWKS"]);
+}
+
+TEST_CASE("access.mode jwt keeps MediaMTX's api, metrics and pprof on loopback", "[mediamtx]") {
+  GenFixture f;
+  f.config.access.mode = "jwt";
+  auto base = read_file(f.base());
+  f.set_base(base + "metricsAddress: 127.0.0.1:9998\n");
+  CHECK_NOTHROW(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+  f.set_base(base);
+  write_file(f.base(), std::regex_replace(base, std::regex("metrics: false"), "metrics: true"));
+  REQUIRE_THROWS_WITH(generate_mediamtx_yaml(f.config, f.cameras, reference()),
+                      f.base().string() + ":47:10: metrics: metricsAddress must listen on loopback (127.0.0.1, [::1] or localhost) with "
+                                          "access.mode jwt: hook-server keeps MediaMTX's api, metrics and pprof local, got \":9998\" "
+                                          "(MediaMTX's default)");
+  write_file(f.base(), std::regex_replace(base, std::regex("apiAddress: 127.0.0.1:9997"), "apiAddress: :9997"));
+  REQUIRE_THROWS_WITH(generate_mediamtx_yaml(f.config, f.cameras, reference()),
+                      f.base().string() + ":45:13: apiAddress: apiAddress must listen on loopback (127.0.0.1, [::1] or localhost) "
+                                          "with access.mode jwt: hook-server keeps MediaMTX's api, metrics and pprof local, got \":9997\"");
+  f.config.access.mode = "open";
+  CHECK_NOTHROW(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+}
+
+TEST_CASE("check mode says in words when the authentication was opened by hand", "[mediamtx]") {
+  GenFixture f;
+  f.config.access.mode = "jwt";
+  write_mediamtx_config(f.config, f.cameras, reference());
+  auto text = read_file(f.output());
+  const std::pair<std::pair<const char*, const char*>, const char*> rows[] = {
+      {{"authMethod: jwt", "authMethod: internal"}, "authMethod is \"internal\", not \"jwt\""},
+      {{"authJWTJWKS: http://127.0.0.1:9980/.well-known/jwks.json", "authJWTJWKS: http://evil.example/jwks.json"},
+       "authJWTJWKS is \"http://evil.example/jwks.json\", not \"http://127.0.0.1:9980/.well-known/jwks.json\""},
+      {{"authJWTAudience: mediamtx", "authJWTAudience: \"\""}, "authJWTAudience is \"\", not \"mediamtx\""},
+      {{"  - action: pprof", "  - action: pprof\n  - action: read"}, "authJWTExclude lets \"{\\\"action\\\":\\\"read\\\"}\" through without a token"},
+  };
+  for (const auto& [edit, problem] : rows) {
+    CAPTURE(problem);
+    REQUIRE(text.find(edit.first) != std::string::npos);
+    write_file(f.output(), std::regex_replace(text, std::regex(edit.first), edit.second));
+    auto r = check_mediamtx_config(f.config, f.cameras, reference());
+    CHECK(r.changed);
+    CHECK(r.diff.rfind(fmt::format("error: {}: {} (access.mode is jwt: was it edited by hand? run gen-config)\n--- ",
+                                   f.output().string(), problem), 0) == 0);
+  }
+  write_file(f.output(), text);
+  CHECK_FALSE(check_mediamtx_config(f.config, f.cameras, reference()).changed);
 }

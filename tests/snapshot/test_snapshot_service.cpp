@@ -230,3 +230,33 @@ TEST_CASE("libav's log goes through hs::log with credentials redacted", "[snapsh
   CHECK(text.find("error fatal: in two parts\n") != std::string::npos);
   CHECK(text.find("s3cret") == std::string::npos);
 }
+
+TEST_CASE("with access.mode jwt the reader sends its service token as ?token=, and no message shows it", "[snapshot][access]") {
+  hs::test::SilentServer silent;
+  hs::test::SnapshotIndex idx;
+  auto opt = options(idx, {"rtsp"}, "rtsp://127.0.0.1:" + std::to_string(silent.port()));
+  opt.timeout = 1s;
+  std::vector<std::string> asked;
+  opt.read_token = [&](const std::string& path) {
+    asked.push_back(path);
+    return std::string("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJob29rLXNlcnZlciJ9.c2lnbmF0dXJl");
+  };
+  hs::Clock clock;
+  hs::test::LogCapture log("snapshots");
+  SnapshotService svc(opt, idx.db, clock);
+  auto r = svc.request("1").get();
+  CHECK(asked == std::vector<std::string>{"camera_1"});
+  CHECK(r.error == "rtsp: avformat_open_input(rtsp://127.0.0.1:" + std::to_string(silent.port()) +
+                       "/camera_1?token=***) failed: timed out after 1s (snapshots.timeout)");
+  CHECK(log.count("warning", "camera \"1\": snapshot failed: " + r.error) == 1);
+
+  if (!hs::test::rtsp_server_available()) return;
+  hs::test::RtspServer server({{"camera_1"}, 320, 180, 25, 25});
+  auto live = options(idx, {"rtsp"}, server.base());
+  live.read_token = opt.read_token;
+  live.dir = idx.tmp.path() / "live";
+  SnapshotService svc2(live, idx.db, clock);
+  auto ok = svc2.request("1").get();
+  INFO(ok.error);
+  CHECK(ok.ok);  // the query is part of the URL libav sends; the stream is found by its path
+}

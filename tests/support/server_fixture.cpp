@@ -18,8 +18,11 @@ namespace hs::test {
 
 namespace fs = std::filesystem;
 
-ServerFixture::ServerFixture(std::string yaml_extra, std::string zone, std::string mediamtx_extra)
-    : yaml_extra_(std::move(yaml_extra)), timezone_(std::move(zone)), mediamtx_extra_(std::move(mediamtx_extra)) {
+ServerFixture::ServerFixture(std::string yaml_extra, std::string zone, std::string mediamtx_extra, std::string server_extra)
+    : yaml_extra_(std::move(yaml_extra)),
+      timezone_(std::move(zone)),
+      mediamtx_extra_(std::move(mediamtx_extra)),
+      server_extra_(std::move(server_extra)) {
   fs::create_directories(recordings());
   write_config();
 }
@@ -28,9 +31,17 @@ ServerFixture::~ServerFixture() { stop(); }
 
 void ServerFixture::write_config() {
   std::ofstream out(config_file());
-  out << fmt::format(R"(server:
-  listen: 127.0.0.1:{}
-data_dir: ./var
+  auto indented = [&](const std::string& lines) {
+    for (size_t start = 0; start < lines.size();) {
+      size_t end = lines.find('\n', start);
+      if (end == std::string::npos) end = lines.size();
+      out << "  " << lines.substr(start, end - start) << "\n";
+      start = end + 1;
+    }
+  };
+  out << fmt::format("server:\n  listen: 127.0.0.1:{}\n", port_);
+  indented(server_extra_);
+  out << fmt::format(R"(data_dir: ./var
 reconcile_interval: 1h
 mediamtx:
   working_dir: ./mtx
@@ -40,14 +51,10 @@ mediamtx:
   base_config: {}/mediamtx-config/base.yml
   output: ./mediamtx.yml
 )",
-                     port_, timezone_, HOOK_SERVER_BIN, HOOK_SERVER_SOURCE_DIR);
-  std::string extra = mediamtx_extra_;
-  for (size_t start = 0; start < extra.size();) {
-    size_t end = extra.find('\n', start);
-    if (end == std::string::npos) end = extra.size();
-    out << "  " << extra.substr(start, end - start) << "\n";
-    start = end + 1;
-  }
+                     timezone_, HOOK_SERVER_BIN, HOOK_SERVER_SOURCE_DIR);
+  indented(mediamtx_extra_);
+  // Tests written before access control run in the lab mode unless they set their own.
+  if (yaml_extra_.find("access:") == std::string::npos) out << "access: {mode: open}\n";
   out << yaml_extra_ << "\n";
 }
 
@@ -87,6 +94,7 @@ httplib::Result ServerFixture::request(const std::string& method, const std::str
   if (method == "POST") return cli.Post(path, headers, body, "application/json");
   if (method == "PATCH") return cli.Patch(path, headers, body, "application/json");
   if (method == "DELETE") return cli.Delete(path, headers);
+  if (method == "OPTIONS") return cli.Options(path, headers);
   FAIL("unsupported method " << method);
   return cli.Get(path);
 }

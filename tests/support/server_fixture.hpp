@@ -18,8 +18,10 @@ namespace hs::test {
 class ServerFixture {
  public:
   // `yaml_extra` is appended to the generated hook-server.yml (e.g. a cameras: list);
-  // `mediamtx_extra` holds extra "key: value" lines for its mediamtx: section.
-  explicit ServerFixture(std::string yaml_extra = "", std::string zone = "UTC", std::string mediamtx_extra = "");
+  // `mediamtx_extra` and `server_extra` hold extra "key: value" lines for its mediamtx: and server:
+  // sections. Without an access: section in `yaml_extra` the server runs in access.mode open.
+  explicit ServerFixture(std::string yaml_extra = "", std::string zone = "UTC", std::string mediamtx_extra = "",
+                         std::string server_extra = "");
   ~ServerFixture();
 
   // Starts (or restarts on the same port) the server and waits until /api/health answers.
@@ -47,7 +49,7 @@ class ServerFixture {
   void write_config();
 
   TempDir tmp_;
-  std::string yaml_extra_, timezone_, mediamtx_extra_;
+  std::string yaml_extra_, timezone_, mediamtx_extra_, server_extra_;
   int port_ = 0;
   std::unique_ptr<ServerApp> app_;
   std::thread thread_;

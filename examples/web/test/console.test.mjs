@@ -192,7 +192,7 @@ describe('grid', () => {
 
 describe('sample configuration', () => {
   test('a newcomer running the sample config sees its two cameras', async () => {
-    const sample = new HookServer({ sample: true, env: { HOOK_SERVER_API_TOKEN: 'newcomer-token' } });
+    const sample = new HookServer({ sample: true, env: { HOOK_SERVER_API_TOKEN: 'newcomer-admin-token' } });
     // A browser of its own, closed before the server stops: the server's stop waits for idle
     // kept-alive connections, which a browser keeps for the whole run.
     const own = await launch({ timezoneId: ZONE });
@@ -204,7 +204,7 @@ describe('sample configuration', () => {
       await p.locator('#view[data-loaded="true"]').waitFor();
       // Where the server lets nobody in without a token, the page asks for it first.
       if (await p.locator('#token-dialog').evaluate((d) => d.open)) {
-        await enterToken(p, 'newcomer-token');
+        await enterToken(p, 'newcomer-admin-token');
         await p.locator('#view[data-loaded="true"]').waitFor();
       }
       assert.deepEqual(await p.locator('li.card h2').allTextContents(), ['Front door', 'Garage']);

@@ -1,0 +1,45 @@
+// The token route: validate the request against the indexed cameras, sign, and list the links.
+#include "api/token_routes.hpp"
+
+#include "access/issuer.hpp"
+#include "access/token_links.hpp"
+#include "api/http_api.hpp"
+#include "api/http_util.hpp"
+#include "api/json_views.hpp"
+#include "index/database.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace hs {
+
+void install_token_routes(httplib::Server& server, ApiContext& ctx) {
+  server.Post("/api/tokens", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
+    require_token(req, ctx.config);
+    auto body = json_body(req);
+    // Cameras that exist now (removed ones cannot be granted): id -> MediaMTX path.
+    access::CameraPaths paths;
+    for (const auto& row : ctx.db.reader().all_cameras())
+      if (!row.removed_at) paths.emplace(row.camera.id, row.camera.path);
+    const auto& a = ctx.config.access;
+    auto grant = access::parse_token_request(body, paths, {a.default_ttl, a.max_ttl}, ctx.clock.now());
+    auto token = ctx.issuer->issue(grant, paths);
+
+    nlohmann::json cams = nlohmann::json::object();
+    auto bases = stream_bases(ctx.config);
+    for (const auto& [id, path] : paths)
+      if (grant.has_camera(id)) cams[id] = access::token_links(grant, bases, id, path, token);
+    nlohmann::json actions = nlohmann::json::array();
+    for (auto action : grant.actions) actions.push_back(access::action_name(action));
+    log::get("access")->info("token {} issued to {} for {} camera(s), {} until {}", grant.jti, quote(grant.subject),
+                             grant.all_cameras ? std::string("every") : std::to_string(grant.cameras.size()), actions.dump(),
+                             format_rfc3339_ms(grant.expires));
+    json_reply(res, 201,
+               {{"token", token},
+                {"expires_at", format_rfc3339_ms(grant.expires)},
+                {"subject", grant.subject},
+                {"actions", std::move(actions)},
+                {"cameras", std::move(cams)}});
+  }));
+}
+
+}  // namespace hs
