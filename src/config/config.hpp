@@ -33,6 +33,10 @@ struct StreamUrls {
 struct DiskFloor {
   double percent = 5;             // used when bytes is 0
   std::uint64_t bytes = 0;
+  // The floor in bytes on a disk of `total` bytes.
+  std::uint64_t bytes_of(std::uint64_t total) const {
+    return bytes ? bytes : static_cast<std::uint64_t>(static_cast<double>(total) * percent / 100.0);
+  }
 };
 
 struct Config {
@@ -48,6 +52,7 @@ struct Config {
     // cpp-httplib gives each connection a worker for as long as it is kept alive (up to 5 s idle),
     // so the pool must outnumber the keep-alive connections of frontends, or hooks wait in line.
     int threads = 32;
+    std::string log_format = "text";  // text | json (one object per line); every line has its component
   } server;
 
   std::filesystem::path data_dir;  // index.db, spool/, snapshots/
@@ -61,7 +66,7 @@ struct Config {
     Micros part_duration = std::chrono::seconds{1};
     std::string timezone = "local";
     std::string path_prefix = "camera_";
-    std::string hook_command = "/usr/local/bin/hook-server";
+    std::string hook_command;  // default: default_hook_command()
     std::string api_url;
     std::filesystem::path base_config;
     std::filesystem::path output;
@@ -105,6 +110,11 @@ struct Config {
 Config load_config(const std::filesystem::path& file);
 // The same from text; `name` is used in messages and its folder for relative paths.
 Config parse_config(const std::string& yaml, const std::filesystem::path& name);
+
+// The default mediamtx.hook_command: the `hook-server` beside the running program (hook-server and
+// hook-server-full are built and installed side by side), so the installed binary when installed and
+// the build's binary otherwise.
+std::string default_hook_command();
 
 bool valid_camera_id(std::string_view id);
 // A camera source MediaMTX can pull (rtsp://, rtmp://, srt://, http(s):// ...) or "publisher".
