@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, running and testing hook-server needs.
+# Installs every Debian package that building, running and testing hook-server needs
+# (`packaging` as an argument: also the tools of the packaging test stage).
 # Idempotent: packages already present are skipped, and apt is not touched when nothing is missing.
 set -euo pipefail
 
@@ -11,7 +12,12 @@ packages=(
   catch2 sqlite3 curl ccache
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
+  file
 )
+# `scripts/setup.sh packaging`: also what the packaging stage of scripts/test.sh checks the .deb with.
+if [[ ${1:-} == packaging ]]; then
+  packages+=(dpkg-dev fakeroot lintian systemd)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-cd "${BUILD_DIR:-build}"
-ctest --output-on-failure --timeout 300 -j "$(nproc)"
+(cd "${BUILD_DIR:-build}" && ctest --output-on-failure --timeout 300 -j "$(nproc)")
+# The Debian package (its own Release build under /usr: a few minutes the first time).
+scripts/setup.sh packaging
+tests/packaging/package.sh
