@@ -13,12 +13,14 @@
 #include <sstream>
 
 #include "support/mediamtx_standin.hpp"
+#include "mediamtx/gen_fixture.hpp"
 #include "support/server_fixture.hpp"
 #include "build_paths.hpp"
 
 using namespace hs;
 using namespace hs::test;
 using json = nlohmann::json;
+using hs::test::mtx::read_file;
 namespace fs = std::filesystem;
 
 namespace {
@@ -26,13 +28,6 @@ namespace {
 const char* kCameras = R"(cameras:
   - {id: "1", source: "rtsp://10.0.0.5/s"}
 )";
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Runs the binary with the arguments as MediaMTX would (no shell); stdout and stderr together.
 MediamtxStandin::Result run(const fs::path& cwd, const std::string& args) {
@@ -71,7 +66,7 @@ TEST_CASE("gen-config opens no index and keeps the cameras added through the API
   REQUIRE(res->status == 201);
   server.stop();
   const fs::path output = server.dir() / "mediamtx.yml";
-  CHECK(read(output).find("# hook-server: api-cameras: 7=camera_7\n") != std::string::npos);
+  CHECK(read_file(output).find("# hook-server: api-cameras: 7=camera_7\n") != std::string::npos);
 
   // Without the index, gen-config still knows camera 7 from the file the server wrote.
   fs::remove_all(server.dir() / "var");
@@ -87,14 +82,14 @@ TEST_CASE("gen-config opens no index and keeps the cameras added through the API
   CHECK_FALSE(yml["paths"]["camera_7"]["record"].as<bool>());
 
   // Its path deleted by hand: the camera goes with it (gen-config has nothing else to rebuild it from).
-  std::string text = read(output);
+  std::string text = read_file(output);
   auto at = text.find("  camera_7:\n");
   REQUIRE(at != std::string::npos);
   text.erase(at);
   std::ofstream(output) << text;
   run(server.dir(), fmt::format("gen-config --config {}", server.config_file().string()));
   CHECK_FALSE(YAML::LoadFile(output.string())["paths"]["camera_7"]);
-  CHECK(read(output).find("# hook-server: api-cameras:\n") != std::string::npos);
+  CHECK(read_file(output).find("# hook-server: api-cameras:\n") != std::string::npos);
 }
 
 TEST_CASE("gen-config refuses a hook command MediaMTX cannot run, and defaults to the build's binary", "[cli][bad-input]") {
@@ -194,7 +189,7 @@ TEST_CASE("reconcile and cleanup show progress on a terminal and a summary line 
 
 TEST_CASE("server.log_format: json writes one object per line, each with its component", "[cli]") {
   ServerFixture server(kCameras);
-  std::string text = read(server.config_file());
+  std::string text = read_file(server.config_file());
   text.replace(text.find("server:\n"), 8, "server:\n  log_format: json\n");
   std::ofstream(server.config_file()) << text;
 

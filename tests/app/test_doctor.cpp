@@ -8,18 +8,19 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "config/config.hpp"
 #include "domain/record_path.hpp"
 #include "mediamtx/camera_path.hpp"
 #include "mediamtx/config_gen.hpp"
 #include "support/control_api_standin.hpp"
+#include "mediamtx/gen_fixture.hpp"
 #include "support/server_fixture.hpp"
 #include "build_paths.hpp"
 
 using namespace hs;
 using namespace hs::test;
+using hs::test::mtx::read_file;
 namespace fs = std::filesystem;
 using Status = DoctorCheck::Status;
 
@@ -58,15 +59,8 @@ struct Doctor {
   fs::path output() const { return server.dir() / "mediamtx.yml"; }
 };
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void replace_in(const fs::path& p, const std::string& from, const std::string& to) {
-  std::string text = read(p);
+  std::string text = read_file(p);
   auto at = text.find(from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);

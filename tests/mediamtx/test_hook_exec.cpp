@@ -2,8 +2,7 @@
 // working directory with its $PATH, each with Go's own error texts.
 #include "mediamtx/hook_exec.hpp"
 
-#include <stdlib.h>
-#include <unistd.h>
+#include "support/media.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -11,22 +10,10 @@
 #include <map>
 
 using namespace hs;
+using hs::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "hook-exec-test-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = fs::canonical(pattern);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void make_file(const fs::path& path, fs::perms perms) {
   std::ofstream(path) << "#!/bin/true\n";
@@ -159,21 +146,22 @@ TEST_CASE("go_expand replaces unknown names with nothing", "[mediamtx]") {
 }
 
 TEST_CASE("resolve_hook_program finds programs the way MediaMTX's exec does", "[mediamtx]") {
-  TempDir wd;
-  fs::create_directories(wd.path / "bin");
-  fs::create_directories(wd.path / "dir.d");
-  make_file(wd.path / "bin" / "hook", fs::perms::owner_all);
-  make_file(wd.path / "bin" / "plain", fs::perms::owner_read | fs::perms::owner_write);
-  const std::string abs_bin = (wd.path / "bin").string();
+  TempDir tmp;
+  const fs::path wd = tmp.path();
+  fs::create_directories(wd / "bin");
+  fs::create_directories(wd / "dir.d");
+  make_file(wd / "bin" / "hook", fs::perms::owner_all);
+  make_file(wd / "bin" / "plain", fs::perms::owner_read | fs::perms::owner_write);
+  const std::string abs_bin = (wd / "bin").string();
   std::string written;
 
   // Bare names go through $PATH; the first executable match wins; the name passed is the match.
-  CHECK(resolve_hook_program("hook", "/nonexistent:" + abs_bin, wd.path, &written) == wd.path / "bin" / "hook");
+  CHECK(resolve_hook_program("hook", "/nonexistent:" + abs_bin, wd, &written) == wd / "bin" / "hook");
   CHECK(written == abs_bin + "/hook");
   // Names with a '/' are taken as written, relative ones from MediaMTX's working directory.
-  CHECK(resolve_hook_program("./bin/hook", "", wd.path, &written) == wd.path / "bin" / "hook");
+  CHECK(resolve_hook_program("./bin/hook", "", wd, &written) == wd / "bin" / "hook");
   CHECK(written == "./bin/hook");
-  CHECK(resolve_hook_program(abs_bin + "/hook", "", wd.path) == wd.path / "bin" / "hook");
+  CHECK(resolve_hook_program(abs_bin + "/hook", "", wd) == wd / "bin" / "hook");
 
   struct Case {
     std::string name, path_var, message;
@@ -189,7 +177,7 @@ TEST_CASE("resolve_hook_program finds programs the way MediaMTX's exec does", "[
   };
   for (const auto& c : cases) {
     CAPTURE(c.name, c.path_var);
-    CHECK_THROWS_AS(resolve_hook_program(c.name, c.path_var, wd.path), HookStartError);
-    CHECK_THROWS_WITH(resolve_hook_program(c.name, c.path_var, wd.path), c.message);
+    CHECK_THROWS_AS(resolve_hook_program(c.name, c.path_var, wd), HookStartError);
+    CHECK_THROWS_WITH(resolve_hook_program(c.name, c.path_var, wd), c.message);
   }
 }
