@@ -16,7 +16,7 @@ packages=(
 )
 # `scripts/setup.sh packaging`: also what the packaging stage of scripts/test.sh checks the .deb with.
 if [[ ${1:-} == packaging ]]; then
-  packages+=(dpkg-dev fakeroot lintian systemd)
+  packages+=(dpkg-dev fakeroot lintian systemd docker-compose)
 fi
 
 missing=()

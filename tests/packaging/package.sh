@@ -20,7 +20,7 @@ dpkg-deb -c "$deb" | awk '{print $1, $3, $6}' | tee /tmp/hook-server-deb-content
 for f in ./usr/bin/hook-server ./usr/bin/hook-server-full ./usr/lib/hook-server/hook-server-capture.so \
          ./usr/share/hook-server/mediamtx-v1.20.1.yml ./lib/systemd/system/hook-server.service \
          ./etc/hook-server/hook-server.yml ./etc/hook-server/mediamtx-base.yml \
-         ./usr/share/doc/hook-server/copyright ./usr/share/doc/hook-server/changelog.Debian.gz; do
+         ./usr/share/doc/hook-server/copyright ./usr/share/doc/hook-server/changelog.gz; do
   grep -q " $f\$" /tmp/hook-server-deb-contents.txt || fail "$f is not in the package"
 done
 dpkg-deb -f "$deb" Package Version Depends
@@ -87,6 +87,20 @@ PY
   echo "\$ hook-server --version"
   "$bin/hook-server" --version
 ' _ "$root" "$src"
+
+stage "docker-compose.yml (validated; no Docker engine here to run it)"
+compose=packaging/docker
+docker-compose -f "$compose/docker-compose.yml" config -q
+echo "docker-compose config: valid"
+# What it names must exist: the package's files the image uses, and the hook command the Dockerfile
+# puts where hook-server.yml says.
+grep -q ' ./etc/hook-server/mediamtx-base.yml$' /tmp/hook-server-deb-contents.txt
+grep -q 'cp /usr/bin/hook-server /opt/hook-server/bin/hook-server' "$compose/Dockerfile"
+grep -q '^  hook_command: /opt/hook-server/bin/hook-server ' "$compose/hook-server.yml"
+grep -q '^  base_config: /etc/hook-server/mediamtx-base.yml$' "$compose/hook-server.yml"
+"$root/usr/bin/hook-server" doctor --config "$compose/hook-server.yml" --json > "$root/compose-doctor.json" || true
+/usr/bin/python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["checks"][0]; assert c["status"]=="ok", c; print("its hook-server.yml:", c["message"])' "$root/compose-doctor.json"
+
 echo
-echo "package: built, listed, lint-free, unit verified, unpacked binaries ran from their own tree"
-echo "packaging: 5 passed, 0 failed"
+echo "package: built, listed, lint-free, unit verified, unpacked binaries ran from their own tree, compose valid"
+echo "packaging: 6 passed, 0 failed"
