@@ -2,7 +2,7 @@
 # -DCMAKE_INSTALL_PREFIX=/usr -DHOOK_SERVER_PACKAGE=ON). Layout:
 #   /usr/bin/hook-server, hook-server-full       the lean front (static) and the whole CLI
 #   /usr/lib/hook-server/hook-server-capture.so  the snapshot module (found relative to the binaries)
-#   /usr/share/hook-server/                      MediaMTX's reference configuration (and ui/ when built)
+#   /usr/share/hook-server/                      MediaMTX's reference configuration, the web console (web/)
 #   /lib/systemd/system/hook-server.service      the hardened unit (packaging/hook-server.service.in)
 #   /etc/hook-server/{hook-server,mediamtx-base}.yml   samples, conffiles
 #   /usr/share/doc/hook-server/                  README, copyright, changelog, the example configs
@@ -31,11 +31,6 @@ if(HOOK_SERVER_PACKAGE)
           RENAME hook-server)
   install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION share/doc/hook-server/examples
           FILES_MATCHING PATTERN "*.yml" PATTERN "var" EXCLUDE)
-endif()
-
-# The web console, when one is built into share/ of the source tree (web/dist).
-if(EXISTS ${CMAKE_SOURCE_DIR}/web/dist)
-  install(DIRECTORY ${CMAKE_SOURCE_DIR}/web/dist/ DESTINATION share/hook-server/ui)
 endif()
 
 set(CPACK_GENERATOR DEB)

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "api/web_console.hpp"
 #include "ingest/spool_ingest.hpp"
 #include "index/cameras.hpp"
 #include "index/events.hpp"
@@ -47,6 +48,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   };
   http_.new_task_queue = [n = config_.server.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
   install_api(http_, *ctx_);
+  install_web_console(http_, config_);
 }
 
 ServerApp::~ServerApp() {

@@ -228,7 +228,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
   r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "events_keep", "cameras"});
 
   if (auto s = root["server"]) {
-    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "log_format"});
+    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "log_format"});
     if (auto l = s["listen"]) split_listen(r, l, "server.listen", r.scalar(l, "server.listen"), c);
     r.string(s, "server", "api_token", c.server.api_token);
     r.string(s, "server", "hook_secret", c.server.hook_secret);
@@ -236,6 +236,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
     r.integer(s, "server", "max_body_bytes", body, 1024, 64 << 20);
     c.server.max_body_bytes = static_cast<std::size_t>(body);
     r.integer(s, "server", "threads", c.server.threads, 1, 256);
+    r.boolean(s, "server", "ui", c.server.ui);
     r.string(s, "server", "log_format", c.server.log_format);
     if (c.server.log_format != "text" && c.server.log_format != "json")
       r.fail(s["log_format"], "server.log_format", fmt::format("expected text or json, got {}", quote(c.server.log_format)));

@@ -52,6 +52,7 @@ struct Config {
     // cpp-httplib gives each connection a worker for as long as it is kept alive (up to 5 s idle),
     // so the pool must outnumber the keep-alive connections of frontends, or hooks wait in line.
     int threads = 32;
+    bool ui = true;             // the web console at /ui/ (src/api/web_console.hpp)
     std::string log_format = "text";  // text | json (one object per line); every line has its component
   } server;
 

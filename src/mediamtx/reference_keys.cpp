@@ -11,11 +11,8 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/install_paths.hpp"
 #include "util/time.hpp"
-
-#ifndef HOOK_SERVER_SOURCE_DIR
-#define HOOK_SERVER_SOURCE_DIR "."
-#endif
 
 namespace hs {
 
@@ -83,11 +80,10 @@ ReferenceKeys load_reference_keys(const fs::path& file) {
 fs::path default_reference_file() {
   std::vector<fs::path> candidates;
   if (const char* env = std::getenv("HOOK_SERVER_MEDIAMTX_REFERENCE"); env && *env) candidates.emplace_back(env);
-  std::error_code ec;
-  auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "hook-server" / kReferenceName);
-  fs::path source = fs::path(HOOK_SERVER_SOURCE_DIR) / "mediamtx-config" / "reference" / kReferenceName;
+  if (auto share = installed_share_dir(); !share.empty()) candidates.push_back(share / kReferenceName);
+  fs::path source = source_tree_dir() / "mediamtx-config" / "reference" / kReferenceName;
   candidates.push_back(source);
+  std::error_code ec;
   for (const auto& c : candidates)
     if (fs::is_regular_file(c, ec)) return c;
   return source;

@@ -38,7 +38,7 @@ ReferenceKeys load_reference_keys(const std::filesystem::path& file);
 // Where the reference is looked for, first existing wins:
 //   1. $HOOK_SERVER_MEDIAMTX_REFERENCE (a file);
 //   2. the installed copy: <dir of the running binary>/../share/hook-server/mediamtx-v1.20.1.yml;
-//   3. the source tree: HOOK_SERVER_SOURCE_DIR/mediamtx-config/reference/mediamtx-v1.20.1.yml.
+//   3. the source tree: <source_tree_dir()>/mediamtx-config/reference/mediamtx-v1.20.1.yml.
 // When none exists, the source-tree path is returned (loading it then names it in the error).
 std::filesystem::path default_reference_file();
 

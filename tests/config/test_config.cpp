@@ -25,6 +25,8 @@ TEST_CASE("an empty config gives the documented defaults", "[config]") {
   CHECK(c.retention.plans.at("premium") == std::chrono::hours{24 * 30});
   CHECK(c.retention.default_plan == "basic");
   CHECK(c.events_keep == std::chrono::hours{24 * 30});
+  CHECK(c.server.ui);
+  CHECK_FALSE(parse("server: {ui: false}").server.ui);
   CHECK(c.server.log_format == "text");
   // The hook-server beside the running program: here the test binary's folder.
   CHECK(c.mediamtx.hook_command == (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "hook-server").string());
@@ -83,7 +85,8 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
       {"server:\n  listen: localhost\n",
        "/etc/hs/hook-server.yml:2:11: server.listen: expected host:port like 127.0.0.1:9980, got \"localhost\""},
       {"server:\n  lisen: 1.2.3.4:1\n",
-       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, log_format)"},
+       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui, log_format)"},
+      {"server:\n  ui: maybe\n", "/etc/hs/hook-server.yml:2:7: server.ui: expected true or false, got \"maybe\""},
       {"server:\n  log_format: yaml\n",
        "/etc/hs/hook-server.yml:2:15: server.log_format: expected text or json, got \"yaml\""},
       {"cameras:\n  - id: \"a b\"\n",

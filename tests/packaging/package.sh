@@ -18,7 +18,8 @@ echo "$deb ($(( $(date +%s) - start )) s, $(du -h "$deb" | cut -f1))"
 stage "contents (dpkg-deb -c)"
 dpkg-deb -c "$deb" | awk '{print $1, $3, $6}' | tee /tmp/hook-server-deb-contents.txt
 for f in ./usr/bin/hook-server ./usr/bin/hook-server-full ./usr/lib/hook-server/hook-server-capture.so \
-         ./usr/share/hook-server/mediamtx-v1.20.1.yml ./lib/systemd/system/hook-server.service \
+         ./usr/share/hook-server/mediamtx-v1.20.1.yml ./usr/share/hook-server/web/app/index.html \
+         ./lib/systemd/system/hook-server.service \
          ./etc/hook-server/hook-server.yml ./etc/hook-server/mediamtx-base.yml \
          ./usr/share/doc/hook-server/copyright ./usr/share/doc/hook-server/changelog.gz; do
   grep -q " $f\$" /tmp/hook-server-deb-contents.txt || fail "$f is not in the package"
