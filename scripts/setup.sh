@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcpp-httplib-dev libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
-  libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata libssl-dev
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   catch2 sqlite3 curl ccache
   postgresql-15 postgresql-client-15 libpq-dev

@@ -97,6 +97,22 @@ TimePoint parse_rfc3339(std::string_view text) {
   throw BadInput(fmt::format("not an RFC 3339 time: {}", quote(text)));
 }
 
+std::chrono::year_month_day parse_date(std::string_view text) {
+  int y, m, d;
+  if (text.size() == 10 && digits(text, 0, 4, y) && text[4] == '-' && digits(text, 5, 2, m) && text[7] == '-' &&
+      digits(text, 8, 2, d)) {
+    std::chrono::year_month_day day{std::chrono::year{y}, std::chrono::month(static_cast<unsigned>(m)),
+                                    std::chrono::day(static_cast<unsigned>(d))};
+    if (day.ok()) return day;
+  }
+  throw BadInput(fmt::format("not a date like 2026-03-29: {}", quote(text)));
+}
+
+std::string format_date(std::chrono::year_month_day day) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                     static_cast<unsigned>(day.day()));
+}
+
 Micros parse_duration(std::string_view text) {
   auto fail = [&]() -> Micros {
     throw BadInput(fmt::format("expected a duration like 15d, 90m or 30s, got {}", quote(text)));

@@ -27,6 +27,11 @@ std::string format_duration(Micros d);
 // Rounded to the microsecond. Throws BadInput on anything else (signs, exponents, inf, nan, empty).
 Micros parse_go_seconds(std::string_view text);
 
+// Calendar dates of the month view: "2026-03-29" (exactly that form, a real date).
+// Throws BadInput: not a date like 2026-03-29: "29/03".
+std::chrono::year_month_day parse_date(std::string_view text);
+std::string format_date(std::chrono::year_month_day day);
+
 inline double to_seconds(Micros d) { return static_cast<double>(d.count()) / 1e6; }
 // Microseconds since the Unix epoch: how the index stores times.
 inline std::int64_t epoch_us(TimePoint t) { return t.time_since_epoch().count(); }

@@ -59,4 +59,13 @@ std::chrono::sys_seconds Zone::from_local(std::chrono::seconds wall) const {
   return guess - offset;
 }
 
+std::chrono::sys_seconds Zone::start_of_day(std::chrono::year_month_day day) const {
+  const std::chrono::sys_days utc_midnight{day};
+  if (!tz_) return utc_midnight;
+  const date::local_seconds local{date::local_days{date::days{utc_midnight.time_since_epoch().count()}}};
+  // choose::earliest: a midnight that happens twice starts the day at its first occurrence; one that
+  // does not happen maps to the transition either way.
+  return std::chrono::sys_seconds{tz_->to_sys(local, date::choose::earliest).time_since_epoch()};
+}
+
 }  // namespace hs

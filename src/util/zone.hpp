@@ -31,6 +31,12 @@ class Zone {
   // period, take the offset in effect at the result).
   std::chrono::sys_seconds from_local(std::chrono::seconds wall_since_epoch) const;
 
+  // The first instant of a local calendar day (the month view). A day is [start_of_day(d),
+  // start_of_day(d + 1)): 23 or 25 hours around DST changes. When midnight does not exist (a zone
+  // that springs forward at 00:00) the day starts at the transition; when it happens twice, at the
+  // first.
+  std::chrono::sys_seconds start_of_day(std::chrono::year_month_day day) const;
+
  private:
   const date::time_zone* tz_ = nullptr;  // null: UTC
   std::string name_ = "UTC";

@@ -64,7 +64,7 @@ bool rtsp_server_available() {
 }
 
 RtspServer::RtspServer(Options opt) {
-  const std::string script = std::string(HOOK_SERVER_TEST_DIR) + "/support/rtsp_server.py";
+  const std::string script = (std::filesystem::path(HOOK_SERVER_TEST_DIR) / "support" / "rtsp_server.py").string();
   std::vector<std::string> argv = {kPython, script, "--port", "0", "--width", std::to_string(opt.width), "--height",
                                    std::to_string(opt.height), "--fps", std::to_string(opt.fps), "--gop",
                                    std::to_string(opt.gop), "--lifetime", std::to_string(opt.lifetime_s)};

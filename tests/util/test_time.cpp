@@ -68,3 +68,13 @@ TEST_CASE("RFC 3339 parsing is strict and formatting is UTC with milliseconds", 
   }
   REQUIRE_THROWS_WITH(parse_rfc3339("yesterday"), "not an RFC 3339 time: \"yesterday\"");
 }
+
+TEST_CASE("calendar dates parse strictly and format back", "[time]") {
+  CHECK(format_date(parse_date("2026-03-29")) == "2026-03-29");
+  CHECK(format_date(parse_date("2024-02-29")) == "2024-02-29");
+  for (const char* bad : {"2026-3-29", "2026-02-30", "2025-02-29", "29/03/2026", "2026-03-29T00:00:00Z", "", "2026-13-01"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_date(bad), BadInput);
+  }
+  REQUIRE_THROWS_WITH(parse_date("yesterday"), "not a date like 2026-03-29: \"yesterday\"");
+}
