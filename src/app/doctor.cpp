@@ -19,6 +19,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "config/config.hpp"
@@ -74,10 +75,13 @@ DoctorCheck check_generated(const Config& c) {
   std::error_code ec;
   if (!fs::exists(r.output, ec))
     return fail(name, fmt::format("{} does not exist", r.output.string()), fmt::format("run {}", gen_config_command(c)));
+  // Lines the diff removes or adds, below its "--- a" and "+++ b" header.
   std::size_t changed = 0;
-  for (std::size_t pos = 0; (pos = r.diff.find('\n', pos)) != std::string::npos; ++pos)
-    if (pos + 1 < r.diff.size() && (r.diff[pos + 1] == '+' || r.diff[pos + 1] == '-')) ++changed;
-  return fail(name, fmt::format("{} is out of date ({} lines differ from what gen-config writes now)", r.output.string(), changed - 2),
+  std::istringstream lines(r.diff);
+  std::string line;
+  for (int n = 0; std::getline(lines, line); ++n)
+    if (n >= 2 && !line.empty() && (line[0] == '+' || line[0] == '-')) ++changed;
+  return fail(name, fmt::format("{} is out of date ({} lines differ from what gen-config writes now)", r.output.string(), changed),
               fmt::format("run {} (gen-config --check shows the difference)", gen_config_command(c)));
 }
 

@@ -131,6 +131,12 @@ TEST_CASE("doctor: mediamtx.yml missing, stale, or letting MediaMTX's cleaner de
   c = d.check("mediamtx-config");
   CHECK(c.status == Status::fail);
   CHECK(c.message.find(d.output().string() + " is out of date (") == 0);
+  CHECK(c.message.find(" lines differ from what gen-config writes now)") != std::string::npos);
+
+  // One value edited by hand: one line removed, one added.
+  d.generate();
+  replace_in(d.output(), "    rtspTransport: tcp\n", "    rtspTransport: udp\n");
+  CHECK(d.check("mediamtx-config").message == d.output().string() + " is out of date (2 lines differ from what gen-config writes now)");
 
   d.generate();
   replace_in(d.output(), "    recordDeleteAfter: 0s\n", "    recordDeleteAfter: 1d\n");
