@@ -11,9 +11,6 @@
 #include "api/stream_routes.hpp"
 #include "hooks/hook_payload.hpp"
 #include "hooks/spool.hpp"
-#include "index/cameras.hpp"
-#include "index/events.hpp"
-#include "index/segments.hpp"
 #include "retention/retention.hpp"
 #include "snapshot/snapshot_http.hpp"
 #include "util/error.hpp"
@@ -29,8 +26,8 @@ bool loopback(const std::string& addr) {
 
 }  // namespace
 
-cameras::Row camera_or_404(SQLite::Database& r, const std::string& id) {
-  auto row = cameras::get(r, id);
+cameras::Row camera_or_404(Reader& r, const std::string& id) {
+  auto row = r.camera(id);
   if (!row) throw NotFound(fmt::format("camera {} not found", quote(id)));
   return *row;
 }
@@ -105,19 +102,16 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
 
   server.Get("/api/cameras", guard([&ctx](const httplib::Request&, httplib::Response& res) {
     nlohmann::json list = nlohmann::json::array();
-    ctx.db.read([&](SQLite::Database& r) {
-      for (const auto& row : cameras::list(r)) list.push_back(camera_json(ctx.config, row, segments::summary(r, row.camera.id)));
-    });
+    auto r = ctx.db.snapshot();
+    for (const auto& row : r.all_cameras()) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id)));
     json_reply(res, 200, {{"cameras", std::move(list)}});
   }));
 
   server.Get(R"(/api/cameras/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     auto id = req.matches[1].str();
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      auto row = camera_or_404(r, id);
-      return camera_json(ctx.config, row, segments::summary(r, id));
-    });
-    json_reply(res, 200, body);
+    auto r = ctx.db.reader();
+    auto row = camera_or_404(r, id);
+    json_reply(res, 200, camera_json(ctx.config, row, r.segment_summary(id)));
   }));
 
   server.Get(R"(/api/cameras/([^/]+)/snapshot\.jpg)", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -138,30 +132,31 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     std::string key;
     PageCache::Body body;
     bool cacheable = false;
-    ctx.db.read([&](SQLite::Database& r) {
+    {
+      auto r = ctx.db.reader();
       auto row = camera_or_404(r, id);
       key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", id, row.camera.path, from ? epoch_us(*from) : 0,
                         to ? epoch_us(*to) : 0, limit, cursor.value_or(""));
-      if ((body = ctx.pages->get(key, version))) {
-        cacheable = true;
-        return;
+      body = ctx.pages->get(key, version);
+      cacheable = body != nullptr;
+      if (!body) {
+        auto page = r.segment_page(id, from, to, limit, cursor, now);
+        std::string out = fmt::format("{{\"camera_id\":{},\"next_cursor\":{},\"recordings\":[",
+                                      nlohmann::json(id).dump(),
+                                      page.next_cursor ? nlohmann::json(*page.next_cursor).dump() : "null");
+        out.reserve(out.size() + page.items.size() * 300);
+        for (size_t i = 0; i < page.items.size(); ++i) {
+          if (i) out += ',';
+          append_segment_json(out, ctx.config, row.camera, page.items[i]);
+        }
+        out += "]}";
+        // A page depends on the clock only through segments still recording (their end is "now"),
+        // which a range starting in the future may yet gain: those pages are never reused.
+        cacheable = (!from || *from < now) && std::all_of(page.items.begin(), page.items.end(),
+                                                          [](const Segment& s) { return s.duration.has_value(); });
+        body = std::make_shared<const std::string>(std::move(out));
       }
-      auto page = segments::range(r, id, from, to, limit, cursor, now);
-      std::string out = fmt::format("{{\"camera_id\":{},\"next_cursor\":{},\"recordings\":[",
-                                    nlohmann::json(id).dump(),
-                                    page.next_cursor ? nlohmann::json(*page.next_cursor).dump() : "null");
-      out.reserve(out.size() + page.items.size() * 300);
-      for (size_t i = 0; i < page.items.size(); ++i) {
-        if (i) out += ',';
-        append_segment_json(out, ctx.config, row.camera, page.items[i]);
-      }
-      out += "]}";
-      // A page depends on the clock only through segments still recording (their end is "now"),
-      // which a range starting in the future may yet gain: those pages are never reused.
-      cacheable = (!from || *from < now) &&
-                  std::all_of(page.items.begin(), page.items.end(), [](const Segment& s) { return s.duration.has_value(); });
-      body = std::make_shared<const std::string>(std::move(out));
-    });
+    }
     if (cacheable) {
       ctx.pages->put(key, version, body);
       // The version restarts with the process; the start time keeps old tags from matching.
@@ -181,24 +176,19 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
 
   server.Get(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     auto id = id_from_path(req.matches[1].str(), "recording");
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      auto seg = segments::get(r, id);
-      if (!seg || seg->state == SegmentState::deleting) throw NotFound(fmt::format("recording {} not found", id));
-      auto row = camera_or_404(r, seg->camera_id);
-      return segment_json(ctx.config, row.camera, *seg);
-    });
-    json_reply(res, 200, body);
+    auto r = ctx.db.reader();
+    auto seg = r.segment(id);
+    if (!seg || seg->state == SegmentState::deleting) throw NotFound(fmt::format("recording {} not found", id));
+    auto row = camera_or_404(r, seg->camera_id);
+    json_reply(res, 200, segment_json(ctx.config, row.camera, *seg));
   }));
 
   server.Get("/api/events", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     int limit = int_param(req, "limit", 100, 1, 1000);
     auto camera = param(req, "camera");
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& e : events::recent(r, limit, camera)) items.push_back(event_json(e));
-      return items;
-    });
-    json_reply(res, 200, {{"events", std::move(body)}});
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : ctx.db.reader().recent_events(limit, camera)) items.push_back(event_json(e));
+    json_reply(res, 200, {{"events", std::move(items)}});
   }));
 }
 

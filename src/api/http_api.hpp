@@ -42,7 +42,7 @@ struct ApiContext {
 // Registers every route on `server` and sets its limits and error handlers.
 void install_api(httplib::Server& server, ApiContext& ctx);
 // Reads a camera or throws NotFound naming the id.
-cameras::Row camera_or_404(SQLite::Database& r, const std::string& id);
+cameras::Row camera_or_404(Reader& r, const std::string& id);
 
 
 }  // namespace hs

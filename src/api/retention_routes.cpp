@@ -6,10 +6,6 @@
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
-#include "index/audit.hpp"
-#include "index/clips.hpp"
-#include "index/notifications.hpp"
-#include "index/segments.hpp"
 #include "retention/retention.hpp"
 #include "util/error.hpp"
 
@@ -27,6 +23,15 @@ nlohmann::json clip_json(const Config& config, const Camera& camera, const clips
           {"playback_url", playback_get_url(config, camera.path, c.start, c.end - c.start)}};
 }
 
+// A clip with the recordings it keeps.
+nlohmann::json clip_json(const Config& config, const Retention::ClipView& v) {
+  auto j = clip_json(config, v.camera, v.clip);
+  nlohmann::json segs = nlohmann::json::array();
+  for (const auto& s : v.recordings) segs.push_back(segment_json(config, v.camera, s));
+  j["recordings"] = std::move(segs);
+  return j;
+}
+
 nlohmann::json tally_json(const Retention::CameraTally& t) {
   return {{"camera_id", t.camera_id}, {"count", t.count}, {"bytes", t.bytes},
           {"oldest", time_or_null(t.oldest)}, {"newest", time_or_null(t.newest)}};
@@ -40,16 +45,14 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     auto camera = param(req, "camera");
     int limit = int_param(req, "limit", 500, 1, 5000);
     auto list = ctx.retention.expiring(within, camera, limit);
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      nlohmann::json items = nlohmann::json::array();
-      std::map<std::string, Camera> cams;
-      for (const auto& s : list) {
-        if (!cams.count(s.camera_id)) cams[s.camera_id] = camera_or_404(r, s.camera_id).camera;
-        items.push_back(segment_json(ctx.config, cams[s.camera_id], s));
-      }
-      return items;
-    });
-    json_reply(res, 200, {{"within_s", to_seconds(within)}, {"recordings", std::move(body)}});
+    auto r = ctx.db.reader();
+    nlohmann::json items = nlohmann::json::array();
+    std::map<std::string, Camera> cams;
+    for (const auto& s : list) {
+      if (!cams.count(s.camera_id)) cams[s.camera_id] = camera_or_404(r, s.camera_id).camera;
+      items.push_back(segment_json(ctx.config, cams[s.camera_id], s));
+    }
+    json_reply(res, 200, {{"within_s", to_seconds(within)}, {"recordings", std::move(items)}});
   }));
 
   server.Patch(R"(/api/recordings/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -61,7 +64,8 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     if (it == body.end() || !it->is_boolean())
       throw BadInput(fmt::format("permanent: expected true or false, got {}", it == body.end() ? "nothing" : it->dump()));
     auto seg = ctx.retention.set_permanent(id, it->get<bool>());
-    auto camera = ctx.db.read([&](SQLite::Database& r) { return camera_or_404(r, seg.camera_id).camera; });
+    auto r = ctx.db.reader();
+    auto camera = camera_or_404(r, seg.camera_id).camera;
     json_reply(res, 200, segment_json(ctx.config, camera, seg));
   }));
 
@@ -95,48 +99,24 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
       if (!it->is_string() || it->get<std::string>().size() > 200) throw BadInput("label: expected a string of at most 200 characters");
       label = it->get<std::string>();
     }
-    auto now = ctx.clock.now();
-    auto out = ctx.db.write([&](SQLite::Database& w) {
-      auto cam = camera_or_404(w, camera_id).camera;
-      auto clip = clips::add(w, camera_id, from, to, label, now);
-      auto j = clip_json(ctx.config, cam, clip);
-      nlohmann::json segs = nlohmann::json::array();
-      for (const auto& s : segments::range(w, camera_id, from, to, 1000, std::nullopt, now).items)
-        segs.push_back(segment_json(ctx.config, cam, s));
-      j["recordings"] = std::move(segs);
-      return j;
-    });
-    json_reply(res, 201, out);
+    json_reply(res, 201, clip_json(ctx.config, ctx.retention.add_clip(camera_id, from, to, label)));
   }));
 
   server.Get("/api/clips", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     auto camera = param(req, "camera");
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      nlohmann::json items = nlohmann::json::array();
-      std::map<std::string, Camera> cams;
-      for (const auto& c : clips::list(r, camera)) {
-        if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
-        items.push_back(clip_json(ctx.config, cams[c.camera_id], c));
-      }
-      return items;
-    });
-    json_reply(res, 200, {{"clips", std::move(body)}});
+    auto r = ctx.db.reader();
+    nlohmann::json items = nlohmann::json::array();
+    std::map<std::string, Camera> cams;
+    for (const auto& c : r.list_clips(camera)) {
+      if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
+      items.push_back(clip_json(ctx.config, cams[c.camera_id], c));
+    }
+    json_reply(res, 200, {{"clips", std::move(items)}});
   }));
 
   server.Get(R"(/api/clips/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     auto id = id_from_path(req.matches[1].str(), "clip");
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      auto clip = clips::get(r, id);
-      if (!clip) throw NotFound(fmt::format("clip {} not found", id));
-      auto cam = camera_or_404(r, clip->camera_id).camera;
-      auto j = clip_json(ctx.config, cam, *clip);
-      nlohmann::json segs = nlohmann::json::array();
-      for (const auto& s : segments::range(r, clip->camera_id, clip->start, clip->end, 1000, std::nullopt, ctx.clock.now()).items)
-        segs.push_back(segment_json(ctx.config, cam, s));
-      j["recordings"] = std::move(segs);
-      return j;
-    });
-    json_reply(res, 200, body);
+    json_reply(res, 200, clip_json(ctx.config, ctx.retention.clip(id)));
   }));
 
   server.Delete(R"(/api/clips/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -151,12 +131,12 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     auto plan = param(req, "plan");
     if (plan && !ctx.config.retention.plans.count(*plan))
       throw BadInput(fmt::format("plan: no plan named {}", quote(*plan)));
-    auto rows = ctx.db.read([&](SQLite::Database& r) {
-      std::vector<cameras::Row> out;
-      if (camera) out.push_back(camera_or_404(r, *camera));
-      else out = cameras::list(r);
-      return out;
-    });
+    std::vector<cameras::Row> rows;
+    {
+      auto r = ctx.db.reader();
+      if (camera) rows.push_back(camera_or_404(r, *camera));
+      else rows = r.all_cameras();
+    }
     nlohmann::json items = nlohmann::json::array();
     for (const auto& row : rows) {
       const Camera& c = row.camera;
@@ -176,34 +156,28 @@ void install_retention_routes(httplib::Server& server, ApiContext& ctx) {
     auto from = time_param(req, "from");
     auto to = time_param(req, "to");
     int limit = int_param(req, "limit", 500, 1, 5000);
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& e : audit::query(r, camera, from, to, limit))
-        items.push_back({{"id", e.id}, {"at", format_rfc3339_ms(e.at)}, {"segment_id", e.segment_id},
-                         {"camera_id", e.camera_id}, {"file", e.file}, {"start", format_rfc3339_ms(e.start)},
-                         {"size_bytes", e.size_bytes}, {"reason", e.reason}, {"outcome", e.outcome}});
-      return items;
-    });
-    json_reply(res, 200, {{"audit", std::move(body)}});
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : ctx.db.reader().audit_log(camera, from, to, limit))
+      items.push_back({{"id", e.id}, {"at", format_rfc3339_ms(e.at)}, {"segment_id", e.segment_id},
+                       {"camera_id", e.camera_id}, {"file", e.file}, {"start", format_rfc3339_ms(e.start)},
+                       {"size_bytes", e.size_bytes}, {"reason", e.reason}, {"outcome", e.outcome}});
+    json_reply(res, 200, {{"audit", std::move(items)}});
   }));
 
   server.Get("/api/notifications", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
     int limit = int_param(req, "limit", 100, 1, 1000);
-    auto body = ctx.db.read([&](SQLite::Database& r) {
-      nlohmann::json items = nlohmann::json::array();
-      for (const auto& n : notifications::list(r, limit)) {
-        nlohmann::json deliveries = nlohmann::json::array();
-        for (const auto& d : n.deliveries)
-          deliveries.push_back({{"url", d.url}, {"state", d.state}, {"attempts", d.attempts},
-                                {"next_attempt", format_rfc3339_ms(d.next_attempt)}, {"last_error", d.last_error},
-                                {"delivered_at", time_or_null(d.delivered)}});
-        items.push_back({{"id", n.id}, {"created_at", format_rfc3339_ms(n.created)}, {"kind", n.kind},
-                         {"camera_id", n.camera_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.camera_id)},
-                         {"payload", nlohmann::json::parse(n.payload)}, {"deliveries", std::move(deliveries)}});
-      }
-      return items;
-    });
-    json_reply(res, 200, {{"notifications", std::move(body)}});
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& n : ctx.db.reader().recent_notifications(limit)) {
+      nlohmann::json deliveries = nlohmann::json::array();
+      for (const auto& d : n.deliveries)
+        deliveries.push_back({{"url", d.url}, {"state", d.state}, {"attempts", d.attempts},
+                              {"next_attempt", format_rfc3339_ms(d.next_attempt)}, {"last_error", d.last_error},
+                              {"delivered_at", time_or_null(d.delivered)}});
+      items.push_back({{"id", n.id}, {"created_at", format_rfc3339_ms(n.created)}, {"kind", n.kind},
+                       {"camera_id", n.camera_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.camera_id)},
+                       {"payload", nlohmann::json::parse(n.payload)}, {"deliveries", std::move(deliveries)}});
+    }
+    json_reply(res, 200, {{"notifications", std::move(items)}});
   }));
 }
 

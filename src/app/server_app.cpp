@@ -7,8 +7,6 @@
 
 #include "api/web_console.hpp"
 #include "ingest/spool_ingest.hpp"
-#include "index/cameras.hpp"
-#include "index/events.hpp"
 #include "util/error.hpp"
 #include "util/listen_backlog.hpp"
 #include "util/log.hpp"
@@ -31,7 +29,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) throw Error(fmt::format("cannot create data_dir {}: {}", config_.data_dir.string(), ec.message()));
-  db_ = std::make_unique<Database>(config_.data_dir / "index.db");
+  db_ = open_index(config_);
   ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
   reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
   retention_ = std::make_unique<Retention>(config_, *db_, ingest_->root(), clock_, disk ? *disk : default_disk_);
@@ -63,10 +61,10 @@ void ServerApp::sync_cameras() {
 
 void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) {
   CameraNaming naming(config.mediamtx.path_prefix);
-  db.write([&](SQLite::Database& w) {
+  db.write([&](Writer& w) {
     // One read of the table, and no write for a camera that did not change: every start (serve and
     // each CLI command) runs this, and a statement per camera cost ~3 ms at 50 cameras.
-    const auto rows = cameras::list(w);
+    const auto rows = w.all_cameras();
     std::map<std::string, const cameras::Row*, std::less<>> by_id;
     std::map<std::string, std::string, std::less<>> path_owner;  // as the table holds it so far
     for (const auto& row : rows) {
@@ -88,11 +86,11 @@ void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) 
           path_owner.erase(old);
       }
       path_owner[cam.path] = cam.id;
-      cameras::upsert(w, cam, now);
+      w.upsert_camera(cam, now);
     }
     for (const auto& row : rows) {
       if (row.camera.origin == CameraOrigin::config && !config.find_camera(row.camera.id))
-        cameras::mark_removed(w, row.camera.id, now);
+        w.mark_camera_removed(row.camera.id, now);
     }
   });
 }
@@ -132,7 +130,7 @@ std::size_t ServerApp::prune_events(const Config& config, Database& db, TimePoin
   constexpr int kBatch = 5000;  // one short transaction each: hooks never wait long
   std::size_t total = 0;
   for (;;) {
-    std::size_t n = db.write([&](SQLite::Database& w) { return events::prune(w, before, kBatch); });
+    std::size_t n = db.write([&](Writer& w) { return w.prune_events(before, kBatch); });
     total += n;
     if (n < static_cast<std::size_t>(kBatch)) break;
   }
@@ -206,7 +204,7 @@ void ServerApp::run() {
     worker_ = std::thread([this] { worker(); });
   }
   log::get("server")->info("hook-server {} listening on http://{}:{} (index {}, recordings {})", HOOK_SERVER_VERSION,
-                           config_.server.host, port_, db_->file().string(), ingest_->root().string());
+                           config_.server.host, port_, db_->location(), ingest_->root().string());
   http_.listen_after_bind();
   {
     std::lock_guard lock(mutex_);

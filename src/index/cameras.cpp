@@ -1,125 +1,143 @@
-// SQL for cameras and stream status.
-#include "index/cameras.hpp"
+// Cameras and stream status: the Reader and Writer operations on the cameras and stream_status
+// tables.
+#include <string>
 
-#include "index/statements.hpp"
+#include "index/transaction.hpp"
 
-namespace hs::cameras {
+namespace hs {
 
 namespace {
 
-constexpr const char* kSelect =
+using index::Sql;
+
+const std::string kSelect =
     "SELECT c.id, c.path, c.name, c.source, c.plan, c.retention_us, c.record, c.rtsp_transport, c.origin, "
     "c.removed_us, s.state, s.since_us, s.source_type FROM cameras c LEFT JOIN stream_status s ON s.camera_id = c.id ";
+const Sql kById{kSelect + "WHERE c.id = ?1"};
+const Sql kByPath{kSelect + "WHERE c.path = ?1"};
+const Sql kAll{kSelect + "ORDER BY c.id"};
 
-Row read_row(SQLite::Statement& q) {
-  Row r;
+cameras::Row read_camera(index::Statement& q) {
+  cameras::Row r;
   Camera& c = r.camera;
-  c.id = q.getColumn(0).getString();
-  c.path = q.getColumn(1).getString();
-  c.name = q.getColumn(2).getString();
-  c.source = q.getColumn(3).getString();
-  c.plan = q.getColumn(4).getString();
-  if (!q.getColumn(5).isNull()) c.retention_override = Micros{q.getColumn(5).getInt64()};
-  c.record = q.getColumn(6).getInt() != 0;
-  c.rtsp_transport = q.getColumn(7).getString();
-  auto origin = q.getColumn(8).getString();
+  c.id = q.text(0);
+  c.path = q.text(1);
+  c.name = q.text(2);
+  c.source = q.text(3);
+  c.plan = q.text(4);
+  c.retention_override = q.optional_micros(5);
+  c.record = q.int64(6) != 0;
+  c.rtsp_transport = q.text(7);
+  auto origin = q.column_text(8);
   c.origin = origin == "api" ? CameraOrigin::api : origin == "discovered" ? CameraOrigin::discovered : CameraOrigin::config;
-  if (!q.getColumn(9).isNull()) r.removed_at = TimePoint{Micros{q.getColumn(9).getInt64()}};
-  if (!q.getColumn(10).isNull()) {
-    r.status.state = parse_stream_state(q.getColumn(10).getString()).value_or(StreamState::error);
-    r.status.since = TimePoint{Micros{q.getColumn(11).getInt64()}};
-    r.status.source_type = q.getColumn(12).getString();
+  r.removed_at = q.optional_time(9);
+  if (!q.is_null(10)) {
+    r.status.state = parse_stream_state(q.column_text(10)).value_or(StreamState::error);
+    r.status.since = q.time(11);
+    r.status.source_type = q.text(12);
   }
   return r;
 }
 
-// `sql` is kSelect + a WHERE clause binding ?1, with static storage (see Prepared).
-std::optional<Row> one(SQLite::Database& db, const std::string& sql, std::string_view value) {
-  Prepared q(db, sql.c_str());
-  q->bind(1, std::string(value));
-  if (q->executeStep()) return read_row(*q);
-  return std::nullopt;
-}
+const Sql kRetentionSettings{"SELECT id, plan, retention_us, applied_retention_us FROM cameras ORDER BY id"};
+
+const Sql kUpsert{
+    "INSERT INTO cameras (id, path, name, source, plan, retention_us, record, rtsp_transport, origin, created_us, "
+    "updated_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+    "ON CONFLICT (id) DO UPDATE SET path = ?2, name = ?3, source = ?4, plan = ?5, retention_us = ?6, record = ?7, "
+    "rtsp_transport = ?8, origin = ?9, removed_us = NULL, updated_us = ?10 "
+    "WHERE cameras.path IS DISTINCT FROM ?2 OR cameras.name IS DISTINCT FROM ?3 OR cameras.source IS DISTINCT FROM ?4 "
+    "OR cameras.plan IS DISTINCT FROM ?5 OR cameras.retention_us IS DISTINCT FROM ?6 "
+    "OR cameras.record IS DISTINCT FROM ?7 OR cameras.rtsp_transport IS DISTINCT FROM ?8 "
+    "OR cameras.origin IS DISTINCT FROM ?9 OR cameras.removed_us IS NOT NULL"};
+const Sql kMarkRemoved{"UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL"};
+
+const Sql kStatus{"SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1"};
+const Sql kInsertStatus{
+    "INSERT INTO stream_status (camera_id, state, since_us, event_us, source_type) VALUES (?1, ?2, ?3, ?3, ?4)"};
+const Sql kUpdateStatus{
+    "UPDATE stream_status SET since_us = CASE WHEN state = ?2 THEN since_us ELSE ?3 END, state = ?2, "
+    "event_us = ?3, source_type = CASE WHEN ?4 = '' THEN source_type ELSE ?4 END WHERE camera_id = ?1"};
 
 }  // namespace
 
-bool upsert(SQLite::Database& db, const Camera& c, TimePoint now) {
-  Prepared q(db,
-      "INSERT INTO cameras (id, path, name, source, plan, retention_us, record, rtsp_transport, origin, created_us, updated_us) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
-      "ON CONFLICT (id) DO UPDATE SET path = ?2, name = ?3, source = ?4, plan = ?5, retention_us = ?6, record = ?7, "
-      "rtsp_transport = ?8, origin = ?9, removed_us = NULL, updated_us = ?10 "
-      "WHERE path IS NOT ?2 OR name IS NOT ?3 OR source IS NOT ?4 OR plan IS NOT ?5 OR retention_us IS NOT ?6 "
-      "OR record IS NOT ?7 OR rtsp_transport IS NOT ?8 OR origin IS NOT ?9 OR removed_us IS NOT NULL");
+std::optional<cameras::Row> Reader::camera(std::string_view id) {
+  auto q = query(kById);
+  q->bind(1, id);
+  if (q->step()) return read_camera(*q);
+  return std::nullopt;
+}
+
+std::optional<cameras::Row> Reader::camera_by_path(std::string_view path) {
+  auto q = query(kByPath);
+  q->bind(1, path);
+  if (q->step()) return read_camera(*q);
+  return std::nullopt;
+}
+
+std::vector<cameras::Row> Reader::all_cameras() {
+  auto q = query(kAll);
+  std::vector<cameras::Row> rows;
+  while (q->step()) rows.push_back(read_camera(*q));
+  return rows;
+}
+
+std::vector<cameras::RetentionSetting> Reader::retention_settings() {
+  auto q = query(kRetentionSettings);
+  std::vector<cameras::RetentionSetting> out;
+  while (q->step()) {
+    out.push_back(cameras::RetentionSetting{q->text(0), q->text(1), q->optional_micros(2), q->optional_micros(3)});
+  }
+  return out;
+}
+
+bool Writer::upsert_camera(const Camera& c, TimePoint now) {
+  const std::string origin(camera_origin_name(c.origin));
+  auto q = query(kUpsert);
   q->bind(1, c.id);
   q->bind(2, c.path);
   q->bind(3, c.name);
   q->bind(4, c.source);
   q->bind(5, c.plan);
-  if (c.retention_override) q->bind(6, static_cast<int64_t>(c.retention_override->count()));
-  else q->bind(6);
-  q->bind(7, c.record ? 1 : 0);
+  q->bind(6, c.retention_override);
+  q->bind(7, std::int64_t{c.record ? 1 : 0});
   q->bind(8, c.rtsp_transport);
-  q->bind(9, std::string(camera_origin_name(c.origin)));
-  q->bind(10, epoch_us(now));
+  q->bind(9, origin);
+  q->bind(10, now);
   return q->exec() > 0;
 }
 
-bool mark_removed(SQLite::Database& db, std::string_view id, TimePoint now) {
-  Prepared q(db, "UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL");
-  q->bind(1, std::string(id));
-  q->bind(2, epoch_us(now));
+bool Writer::mark_camera_removed(std::string_view id, TimePoint now) {
+  auto q = query(kMarkRemoved);
+  q->bind(1, id);
+  q->bind(2, now);
   return q->exec() > 0;
 }
 
-std::optional<Row> get(SQLite::Database& db, std::string_view id) {
-  static const std::string sql = std::string(kSelect) + "WHERE c.id = ?1";
-  return one(db, sql, id);
-}
-
-std::optional<Row> by_path(SQLite::Database& db, std::string_view path) {
-  static const std::string sql = std::string(kSelect) + "WHERE c.path = ?1";
-  return one(db, sql, path);
-}
-
-std::vector<Row> list(SQLite::Database& db) {
-  SQLite::Statement q(db, std::string(kSelect) + "ORDER BY c.id");
-  std::vector<Row> rows;
-  while (q.executeStep()) rows.push_back(read_row(q));
-  return rows;
-}
-
-bool apply_status(SQLite::Database& db, std::string_view camera_id, StreamState state, TimePoint at,
-                  std::string_view source_type) {
-  const int64_t at_us = epoch_us(at);
-  const std::string state_name(stream_state_name(state));
-  Prepared cur(db, "SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1");
-  cur->bind(1, std::string(camera_id));
-  if (!cur->executeStep()) {
-    Prepared ins(db,
-        "INSERT INTO stream_status (camera_id, state, since_us, event_us, source_type) VALUES (?1, ?2, ?3, ?3, ?4)");
-    ins->bind(1, std::string(camera_id));
+bool Writer::apply_stream_status(std::string_view camera_id, StreamState state, TimePoint at,
+                                 std::string_view source_type) {
+  const std::string_view state_name = stream_state_name(state);
+  auto cur = query(kStatus);
+  cur->bind(1, camera_id);
+  if (!cur->step()) {
+    auto ins = query(kInsertStatus);
+    ins->bind(1, camera_id);
     ins->bind(2, state_name);
-    ins->bind(3, at_us);
-    ins->bind(4, std::string(source_type));
+    ins->bind(3, at);
+    ins->bind(4, source_type);
     ins->exec();
     return true;
   }
-  std::string old_state = cur->getColumn(0).getString();
-  int64_t old_event = cur->getColumn(1).getInt64();
-  std::string old_source = cur->getColumn(2).getString();
+  if (epoch_us(at) <= cur->int64(1)) return false;  // stale or repeated
+  const bool changed = cur->column_text(0) != state_name || (!source_type.empty() && source_type != cur->column_text(2));
   cur->reset();
-  if (at_us <= old_event) return false;  // stale or repeated
-  bool changed = old_state != state_name || (!source_type.empty() && source_type != old_source);
-  Prepared up(db,
-      "UPDATE stream_status SET since_us = CASE WHEN state = ?2 THEN since_us ELSE ?3 END, state = ?2, "
-      "event_us = ?3, source_type = CASE WHEN ?4 = '' THEN source_type ELSE ?4 END WHERE camera_id = ?1");
-  up->bind(1, std::string(camera_id));
+  auto up = query(kUpdateStatus);
+  up->bind(1, camera_id);
   up->bind(2, state_name);
-  up->bind(3, at_us);
-  up->bind(4, std::string(source_type));
+  up->bind(3, at);
+  up->bind(4, source_type);
   up->exec();
   return changed;
 }
 
-}  // namespace hs::cameras
+}  // namespace hs

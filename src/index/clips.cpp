@@ -1,50 +1,49 @@
-// SQL for clips.
-#include "index/clips.hpp"
+// Permanent clips: the Reader and Writer operations on the clips table (removing one is in
+// index/expiry.cpp: its segments return to the retention cycle in the same statement group).
+#include "index/transaction.hpp"
 
-namespace hs::clips {
+namespace hs {
 
 namespace {
-constexpr const char* kSelect = "SELECT id, camera_id, start_us, end_us, label, created_us FROM clips ";
 
-Clip read_row(SQLite::Statement& q) {
-  return Clip{q.getColumn(0).getInt64(), q.getColumn(1).getString(), TimePoint{Micros{q.getColumn(2).getInt64()}},
-              TimePoint{Micros{q.getColumn(3).getInt64()}}, q.getColumn(4).getString(),
-              TimePoint{Micros{q.getColumn(5).getInt64()}}};
+using index::Sql;
+
+const std::string kSelect = "SELECT id, camera_id, start_us, end_us, label, created_us FROM clips ";
+const Sql kById{kSelect + "WHERE id = ?1"};
+const Sql kList{kSelect + "WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY camera_id, start_us, id"};
+const Sql kAdd{"INSERT INTO clips (camera_id, start_us, end_us, label, created_us) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"};
+
+clips::Clip read_clip(index::Statement& q) {
+  return clips::Clip{q.int64(0), q.text(1), q.time(2), q.time(3), q.text(4), q.time(5)};
 }
+
 }  // namespace
 
-Clip add(SQLite::Database& db, std::string_view camera_id, TimePoint start, TimePoint end, const std::string& label,
-         TimePoint now) {
-  SQLite::Statement q(db, "INSERT INTO clips (camera_id, start_us, end_us, label, created_us) VALUES (?1, ?2, ?3, ?4, ?5)");
-  q.bind(1, std::string(camera_id));
-  q.bind(2, epoch_us(start));
-  q.bind(3, epoch_us(end));
-  q.bind(4, label);
-  q.bind(5, epoch_us(now));
-  q.exec();
-  return Clip{db.getLastInsertRowid(), std::string(camera_id), start, end, label, now};
+clips::Clip Writer::add_clip(std::string_view camera_id, TimePoint start, TimePoint end, const std::string& label,
+                             TimePoint now) {
+  auto q = query(kAdd);
+  q->bind(1, camera_id);
+  q->bind(2, start);
+  q->bind(3, end);
+  q->bind(4, label);
+  q->bind(5, now);
+  q->step();
+  return clips::Clip{q->int64(0), std::string(camera_id), start, end, label, now};
 }
 
-std::optional<Clip> get(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db, std::string(kSelect) + "WHERE id = ?1");
-  q.bind(1, static_cast<int64_t>(id));
-  if (q.executeStep()) return read_row(q);
+std::optional<clips::Clip> Reader::clip(std::int64_t id) {
+  auto q = query(kById);
+  q->bind(1, id);
+  if (q->step()) return read_clip(*q);
   return std::nullopt;
 }
 
-std::vector<Clip> list(SQLite::Database& db, const std::optional<std::string>& camera_id) {
-  SQLite::Statement q(db, std::string(kSelect) + "WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY camera_id, start_us, id");
-  if (camera_id) q.bind(1, *camera_id);
-  else q.bind(1);
-  std::vector<Clip> out;
-  while (q.executeStep()) out.push_back(read_row(q));
+std::vector<clips::Clip> Reader::list_clips(const std::optional<std::string>& camera_id) {
+  auto q = query(kList);
+  q->bind(1, camera_id);
+  std::vector<clips::Clip> out;
+  while (q->step()) out.push_back(read_clip(*q));
   return out;
 }
 
-bool remove(SQLite::Database& db, std::int64_t id) {
-  SQLite::Statement q(db, "DELETE FROM clips WHERE id = ?1");
-  q.bind(1, static_cast<int64_t>(id));
-  return q.exec() > 0;
-}
-
-}  // namespace hs::clips
+}  // namespace hs

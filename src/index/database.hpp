@@ -1,53 +1,63 @@
 #pragma once
-// The SQLite index file: one writer connection (SQLite allows one writer at a time anyway) and a
-// small pool of reader connections, so API queries run beside hook writes under WAL.
+// The index: one writer connection (SQLite allows one writer at a time anyway) and a small pool of
+// reader connections, so API queries run beside hook writes. Callers never see a connection: they
+// get a Reader (reader()) or, inside write(), a Writer, whose methods are the table operations
+// (index/transaction.hpp).
 //
 // Writes are group-committed: callers that arrive while a transaction is running queue up, and the
 // next one to get the writer runs all queued work in one transaction, each piece inside its own
 // SAVEPOINT (a piece that throws is rolled back alone and its caller gets the exception). Under
 // concurrent hooks this turns N commits into one without changing what any caller sees.
-// Schema versions live in PRAGMA user_version; migrations run in order at open.
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include <filesystem>
-#include <functional>
-#include <memory>
+// The engine behind it is an index::Backend (index/connection.hpp): SQLite (index/sqlite_connection.*).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "index/connection.hpp"
+#include "index/transaction.hpp"
+
 namespace hs {
 
-class Database {
+struct Config;
+class ReadTransaction;
+
+class Database final : private index::ChangeObserver {
  public:
-  // Opens (creating) the file, sets WAL, synchronous=NORMAL, foreign keys, busy timeout, and
-  // migrates to the newest schema. Throws Error naming the file and SQLite's message.
+  // Connects through `backend` and migrates to the newest schema. Throws Error naming the index.
+  explicit Database(std::unique_ptr<index::Backend> backend);
+  // SQLite in `file` (created when missing): WAL, synchronous=NORMAL, foreign keys, busy timeout.
   explicit Database(std::filesystem::path file);
   ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
-  const std::filesystem::path& file() const { return file_; }
+  // Where the index lives (the SQLite file), for logs.
+  std::string location() const { return backend_->location(); }
   int schema_version();
-  static int latest_schema_version();
+  int latest_schema_version() const { return backend_->latest_schema_version(); }
 
-  // Runs fn inside a write transaction and returns its result once that transaction committed.
-  // If fn throws, its changes are rolled back and the exception is rethrown here. fn must not call
-  // write() itself.
+  // Runs fn(Writer&) inside a write transaction and returns its result once that transaction
+  // committed. If fn throws, its changes are rolled back and the exception is rethrown here. fn
+  // must not call write() itself.
   template <class F>
   auto write(F&& fn) {
-    using R = decltype(fn(*writer_));
+    using R = decltype(fn(writer_tx_));
     if constexpr (std::is_void_v<R>) {
-      Job job{[&](SQLite::Database& db) { fn(db); }};
+      Job job{[&](Writer& w) { fn(w); }};
       submit(job);
     } else {
       std::optional<R> result;
-      Job job{[&](SQLite::Database& db) { result.emplace(fn(db)); }};
+      Job job{[&](Writer& w) { result.emplace(fn(w)); }};
       submit(job);
       return std::move(*result);
     }
@@ -70,37 +80,26 @@ class Database {
   // reused. Read it before reading the rows it vouches for. It restarts with the process.
   std::uint64_t segments_version(const std::string& camera_id) const;
 
-  // Runs fn with a reader connection (a consistent snapshot when fn opens a transaction).
-  template <class F>
-  auto read(F&& fn) {
-    Lease lease(*this);
-    return fn(*lease.db);
-  }
+  // A reader on a pooled connection, each statement seeing the latest commit.
+  ReadTransaction reader();
+  // A reader whose statements all see one consistent snapshot, until it ends.
+  ReadTransaction snapshot();
 
  private:
-  // A connection with its prepared-statement cache (index/statements.hpp), dropped before it closes.
-  struct Close {
-    void operator()(SQLite::Database* db) const noexcept;
-  };
-  using Connection = std::unique_ptr<SQLite::Database, Close>;
-  struct Lease {
-    explicit Lease(Database& d);
-    ~Lease();
-    Database& owner;
-    Connection db;
-  };
+  friend class ReadTransaction;
+  using Connection = std::unique_ptr<index::Connection>;
   struct Job {
-    std::function<void(SQLite::Database&)> run;
+    std::function<void(Writer&)> run;
     std::exception_ptr error;
     bool done = false;
   };
   // Queues the job and returns when the transaction holding it committed (or failed). Rethrows.
   void submit(Job& job);
   void run_batch(std::vector<Job*>& batch);
-  Connection open_connection(bool write) const;
-  void migrate();
+  Connection lease_reader();
+  void return_reader(Connection c) noexcept;
 
-  std::filesystem::path file_;
+  std::unique_ptr<index::Backend> backend_;
   std::mutex write_mutex_;  // held by whoever uses writer_
   std::mutex queue_mutex_;
   std::condition_variable queue_done_;
@@ -109,22 +108,43 @@ class Database {
   std::vector<Job*> queue_;
   bool leader_ = false;
   Connection writer_;
+  Writer writer_tx_;
   std::mutex pool_mutex_;
   std::vector<Connection> readers_;
   std::atomic<std::uint64_t> transactions_{0}, jobs_{0};  // group-commit effect, logged at close
 
-  // Segment changes, collected by SQLite's update hook on the writer while a batch runs (under
-  // write_mutex_), resolved to cameras before COMMIT and published after it.
-  static void on_row_change(void* self, int op, const char* db, const char* table, long long rowid);
+  // Segment changes, collected from the writer while a batch runs (under write_mutex_), resolved to
+  // cameras before COMMIT and published after it.
+  void row_changed(std::string_view table, index::RowChange change, std::int64_t row_id) override;
   void resolve_segment_changes();
   void publish_segment_changes();
   std::vector<std::int64_t> changed_rows_;
   std::vector<std::string> changed_cameras_;
   bool changed_unknown_ = false;  // a deleted row, or too many to resolve: every camera changed
+  bool rows_reported_ = true;     // false: the engine cannot report rows, every write changes all
   mutable std::mutex versions_mutex_;
   std::uint64_t version_counter_ = 0;
   std::uint64_t all_changed_at_ = 0;
   std::unordered_map<std::string, std::uint64_t> camera_changed_at_;
 };
+
+// What reader() and snapshot() return: a Reader that owns its pooled connection until it ends.
+class ReadTransaction : public Reader {
+ public:
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  friend class Database;
+  ReadTransaction(Database& db, Database::Connection connection, bool snapshot);
+
+  Database& db_;
+  Database::Connection owned_;
+  bool snapshot_;
+};
+
+// The index configured for this server: SQLite in <data_dir>/index.db. Throws Error.
+std::unique_ptr<Database> open_index(const Config& config);
 
 }  // namespace hs

@@ -1,57 +1,57 @@
-// SQL for the event log.
-#include "index/events.hpp"
+// The event log: the Reader and Writer operations on the events table.
+#include "index/transaction.hpp"
 
-#include "index/statements.hpp"
+namespace hs {
 
-namespace hs::events {
+namespace {
 
-void append(SQLite::Database& db, const Entry& e) {
-  Prepared q(db,
-      "INSERT INTO events (at_us, received_us, kind, path, camera_id, segment, outcome, detail) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  q->bind(1, epoch_us(e.at));
-  q->bind(2, epoch_us(e.received));
+using index::Sql;
+
+const Sql kAppend{
+    "INSERT INTO events (at_us, received_us, kind, path, camera_id, segment, outcome, detail) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
+const Sql kPrune{"DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) AND received_us < ?1"};
+const Sql kRecent{
+    "SELECT id, at_us, received_us, kind, path, COALESCE(camera_id, ''), COALESCE(segment, ''), outcome, detail "
+    "FROM events WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY id DESC LIMIT ?2"};
+
+// Empty text is stored as NULL (no camera, no segment).
+void bind_or_null(index::Statement& q, int index, const std::string& text) {
+  if (text.empty()) q.bind_null(index);
+  else q.bind(index, text);
+}
+
+}  // namespace
+
+void Writer::append_event(const events::Entry& e) {
+  auto q = query(kAppend);
+  q->bind(1, e.at);
+  q->bind(2, e.received);
   q->bind(3, e.kind);
   q->bind(4, e.path);
-  if (e.camera_id.empty()) q->bind(5);
-  else q->bind(5, e.camera_id);
-  if (e.segment.empty()) q->bind(6);
-  else q->bind(6, e.segment);
+  bind_or_null(*q, 5, e.camera_id);
+  bind_or_null(*q, 6, e.segment);
   q->bind(7, e.outcome);
   q->bind(8, e.detail);
   q->exec();
 }
 
-std::size_t prune(SQLite::Database& db, TimePoint before, int limit) {
-  Prepared q(db,
-      "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) AND received_us < ?1");
-  q->bind(1, epoch_us(before));
-  q->bind(2, limit);
+std::size_t Writer::prune_events(TimePoint before, int limit) {
+  auto q = query(kPrune);
+  q->bind(1, before);
+  q->bind(2, std::int64_t{limit});
   return static_cast<std::size_t>(q->exec());
 }
 
-std::vector<Entry> recent(SQLite::Database& db, int limit, const std::optional<std::string>& camera_id) {
-  Prepared q(db,
-      "SELECT id, at_us, received_us, kind, path, COALESCE(camera_id, ''), COALESCE(segment, ''), outcome, detail "
-      "FROM events WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY id DESC LIMIT ?2");
-  if (camera_id) q->bind(1, *camera_id);
-  else q->bind(1);
-  q->bind(2, limit);
-  std::vector<Entry> out;
-  while (q->executeStep()) {
-    Entry e;
-    e.id = q->getColumn(0).getInt64();
-    e.at = TimePoint{Micros{q->getColumn(1).getInt64()}};
-    e.received = TimePoint{Micros{q->getColumn(2).getInt64()}};
-    e.kind = q->getColumn(3).getString();
-    e.path = q->getColumn(4).getString();
-    e.camera_id = q->getColumn(5).getString();
-    e.segment = q->getColumn(6).getString();
-    e.outcome = q->getColumn(7).getString();
-    e.detail = q->getColumn(8).getString();
-    out.push_back(std::move(e));
-  }
+std::vector<events::Entry> Reader::recent_events(int limit, const std::optional<std::string>& camera_id) {
+  auto q = query(kRecent);
+  q->bind(1, camera_id);
+  q->bind(2, std::int64_t{limit});
+  std::vector<events::Entry> out;
+  while (q->step())
+    out.push_back(events::Entry{q->int64(0), q->time(1), q->time(2), q->text(3), q->text(4), q->text(5), q->text(6),
+                                q->text(7), q->text(8)});
   return out;
 }
 
-}  // namespace hs::events
+}  // namespace hs

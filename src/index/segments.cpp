@@ -1,56 +1,79 @@
-// SQL for segments: idempotent upserts for hooks and keyset pagination for the API.
-#include "index/segments.hpp"
-
+// Segments: the Reader and Writer operations on the segments table, idempotent upserts for hooks
+// and keyset pagination for the API.
 #include <fmt/format.h>
 
-#include "index/statements.hpp"
+#include "index/fragments.hpp"
+#include "index/transaction.hpp"
 #include "util/error.hpp"
 
-namespace hs::segments {
+namespace hs {
 
-const char* const kColumns =
-    "id, camera_id, file, start_us, duration_us, size_bytes, state, permanent, expires_us, notified_us";
+namespace index {
 
-Segment read_row(SQLite::Statement& q) {
+Segment read_segment(Statement& q) {
   Segment s;
-  s.id = q.getColumn(0).getInt64();
-  s.camera_id = q.getColumn(1).getString();
-  s.file = q.getColumn(2).getString();
-  s.start = TimePoint{Micros{q.getColumn(3).getInt64()}};
-  if (!q.getColumn(4).isNull()) s.duration = Micros{q.getColumn(4).getInt64()};
-  s.size_bytes = q.getColumn(5).getInt64();
-  s.state = parse_segment_state(q.getColumn(6).getString()).value_or(SegmentState::missing);
-  s.permanent = q.getColumn(7).getInt() != 0;
-  if (!q.getColumn(8).isNull()) s.expires_at = TimePoint{Micros{q.getColumn(8).getInt64()}};
-  if (!q.getColumn(9).isNull()) s.notified_at = TimePoint{Micros{q.getColumn(9).getInt64()}};
+  s.id = q.int64(0);
+  s.camera_id = q.text(1);
+  s.file = q.text(2);
+  s.start = q.time(3);
+  s.duration = q.optional_micros(4);
+  s.size_bytes = q.int64(5);
+  s.state = parse_segment_state(q.column_text(6)).value_or(SegmentState::missing);
+  s.permanent = q.int64(7) != 0;
+  s.expires_at = q.optional_time(8);
+  s.notified_at = q.optional_time(9);
   return s;
 }
 
+}  // namespace index
+
 namespace {
 
-void bind_opt(SQLite::Statement& q, int index, std::optional<int64_t> v) {
-  if (v) q.bind(index, *v);
-  else q.bind(index);
-}
+using index::Sql;
+
+const Sql kCreated{
+    "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us) "
+    "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING RETURNING id"};
+const Sql kCompleted{
+    "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, created_us, "
+    "updated_us) VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7) "
+    "ON CONFLICT (file) DO UPDATE SET state = 'complete', duration_us = ?4, size_bytes = ?5, updated_us = ?7 "
+    "WHERE segments.state != 'deleting' AND (segments.state != 'complete' OR segments.duration_us IS DISTINCT FROM ?4 "
+    "OR segments.size_bytes != ?5) RETURNING id"};
+const Sql kSetState{
+    "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'"};
+
+const Sql kById{fmt::format("SELECT {} FROM segments s WHERE s.id = ?1", index::kSegmentColumns)};
+const Sql kByFile{fmt::format("SELECT {} FROM segments s WHERE s.file = ?1", index::kSegmentColumns)};
+const Sql kCameraOf{"SELECT camera_id FROM segments WHERE id = ?1"};
+const Sql kPage{fmt::format(
+    "SELECT {} FROM segments s WHERE s.camera_id = ?1 AND s.state != 'deleting' "
+    "AND s.start_us >= ?2 AND s.start_us < ?3 AND COALESCE(s.start_us + s.duration_us, ?4) > ?5 "
+    "AND (s.start_us, s.id) > (?6, ?7) ORDER BY s.start_us, s.id LIMIT ?8",
+    index::kSegmentColumns)};
+const Sql kSummary{
+    "SELECT count(*), CAST(COALESCE(sum(size_bytes), 0) AS BIGINT), min(start_us), max(start_us) FROM segments "
+    "WHERE camera_id = ?1 AND state IN ('recording', 'complete')"};
+const Sql kFiles{"SELECT file, id, state FROM segments"};
 
 // Runs an INSERT ... RETURNING id: a row comes back only when one was inserted or updated.
-bool step_returning_id(SQLite::Statement& q, std::int64_t* id) {
-  if (!q.executeStep()) return false;
-  if (id) *id = q.getColumn(0).getInt64();
-  while (q.executeStep()) {
+std::optional<std::int64_t> returned_id(index::Statement& q) {
+  if (!q.step()) return std::nullopt;
+  const std::int64_t id = q.int64(0);
+  while (q.step()) {
   }
-  return true;
+  return id;
 }
 
 std::string encode_cursor(const Segment& s) { return fmt::format("{}.{}", epoch_us(s.start), s.id); }
 
-std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
+std::pair<std::int64_t, std::int64_t> decode_cursor(const std::string& c) {
   auto dot = c.find('.');
   try {
     if (dot == std::string::npos) throw std::invalid_argument("no dot");
     size_t n1 = 0, n2 = 0;
-    int64_t a = std::stoll(c.substr(0, dot), &n1);
-    int64_t b = std::stoll(c.substr(dot + 1), &n2);
+    std::int64_t a = std::stoll(c.substr(0, dot), &n1);
+    std::int64_t b = std::stoll(c.substr(dot + 1), &n2);
     if (n1 != dot || n2 != c.size() - dot - 1) throw std::invalid_argument("junk");
     return {a, b};
   } catch (const std::exception&) {
@@ -60,74 +83,79 @@ std::pair<int64_t, int64_t> decode_cursor(const std::string& c) {
 
 }  // namespace
 
-bool created(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-             std::optional<TimePoint> expires_at, TimePoint now, std::int64_t* id) {
-  Prepared q(db,
-      "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us) "
-      "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING RETURNING id");
-  q->bind(1, std::string(camera_id));
-  q->bind(2, std::string(file));
-  q->bind(3, epoch_us(start));
-  bind_opt(*q, 4, expires_at ? std::optional<int64_t>(epoch_us(*expires_at)) : std::nullopt);
-  q->bind(5, epoch_us(now));
-  return step_returning_id(*q, id);
+std::optional<std::int64_t> Writer::segment_created(std::string_view camera_id, std::string_view file, TimePoint start,
+                                                    std::optional<TimePoint> expires_at, TimePoint now) {
+  auto q = query(kCreated);
+  q->bind(1, camera_id);
+  q->bind(2, file);
+  q->bind(3, start);
+  q->bind(4, expires_at);
+  q->bind(5, now);
+  return returned_id(*q);
 }
 
-bool completed(SQLite::Database& db, std::string_view camera_id, std::string_view file, TimePoint start,
-               std::optional<Micros> duration, std::int64_t size_bytes, std::optional<TimePoint> expires_at,
-               TimePoint now, std::int64_t* id) {
-  Prepared q(db,
-      "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, created_us, updated_us) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7) "
-      "ON CONFLICT (file) DO UPDATE SET state = 'complete', duration_us = ?4, size_bytes = ?5, updated_us = ?7 "
-      "WHERE state != 'deleting' AND (state != 'complete' OR duration_us IS NOT ?4 OR size_bytes != ?5) RETURNING id");
-  q->bind(1, std::string(camera_id));
-  q->bind(2, std::string(file));
-  q->bind(3, epoch_us(start));
-  bind_opt(*q, 4, duration ? std::optional<int64_t>(duration->count()) : std::nullopt);
-  q->bind(5, static_cast<int64_t>(size_bytes));
-  bind_opt(*q, 6, expires_at ? std::optional<int64_t>(epoch_us(*expires_at)) : std::nullopt);
-  q->bind(7, epoch_us(now));
-  return step_returning_id(*q, id);
+std::optional<std::int64_t> Writer::segment_completed(std::string_view camera_id, std::string_view file,
+                                                      TimePoint start, std::optional<Micros> duration,
+                                                      std::int64_t size_bytes, std::optional<TimePoint> expires_at,
+                                                      TimePoint now) {
+  auto q = query(kCompleted);
+  q->bind(1, camera_id);
+  q->bind(2, file);
+  q->bind(3, start);
+  q->bind(4, duration);
+  q->bind(5, size_bytes);
+  q->bind(6, expires_at);
+  q->bind(7, now);
+  return returned_id(*q);
 }
 
-std::optional<Segment> get(SQLite::Database& db, std::int64_t id) {
-  static const std::string sql = fmt::format("SELECT {} FROM segments WHERE id = ?1", kColumns);
-  Prepared q(db, sql.c_str());
-  q->bind(1, static_cast<int64_t>(id));
-  if (q->executeStep()) return read_row(*q);
+bool Writer::set_segment_state(std::int64_t id, SegmentState state, TimePoint now) {
+  auto q = query(kSetState);
+  q->bind(1, id);
+  q->bind(2, segment_state_name(state));
+  q->bind(3, now);
+  return q->exec() > 0;
+}
+
+std::optional<Segment> Reader::segment(std::int64_t id) {
+  auto q = query(kById);
+  q->bind(1, id);
+  if (q->step()) return index::read_segment(*q);
   return std::nullopt;
 }
 
-std::optional<Segment> by_file(SQLite::Database& db, std::string_view file) {
-  static const std::string sql = fmt::format("SELECT {} FROM segments WHERE file = ?1", kColumns);
-  Prepared q(db, sql.c_str());
-  q->bind(1, std::string(file));
-  if (q->executeStep()) return read_row(*q);
+std::optional<Segment> Reader::segment_by_file(std::string_view file) {
+  auto q = query(kByFile);
+  q->bind(1, file);
+  if (q->step()) return index::read_segment(*q);
   return std::nullopt;
 }
 
-Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimePoint> from,
-           std::optional<TimePoint> to, int limit, const std::optional<std::string>& cursor, TimePoint now) {
-  int64_t lo = from ? epoch_us(*from) : INT64_MIN / 2;
-  int64_t hi = to ? epoch_us(*to) : INT64_MAX / 2;
-  int64_t after_start = INT64_MIN, after_id = INT64_MIN;
+std::optional<std::string> Reader::camera_of_segment(std::int64_t id) {
+  auto q = query(kCameraOf);
+  q->bind(1, id);
+  if (q->step()) return q->text(0);
+  return std::nullopt;
+}
+
+segments::Page Reader::segment_page(std::string_view camera_id, std::optional<TimePoint> from,
+                                    std::optional<TimePoint> to, int limit, const std::optional<std::string>& cursor,
+                                    TimePoint now) {
+  const std::int64_t lo = from ? epoch_us(*from) : INT64_MIN / 2;
+  const std::int64_t hi = to ? epoch_us(*to) : INT64_MAX / 2;
+  std::int64_t after_start = INT64_MIN, after_id = INT64_MIN;
   if (cursor) std::tie(after_start, after_id) = decode_cursor(*cursor);
-  static const std::string sql = fmt::format(
-      "SELECT {} FROM segments WHERE camera_id = ?1 AND state != 'deleting' "
-      "AND start_us >= ?2 AND start_us < ?3 AND COALESCE(start_us + duration_us, ?4) > ?5 "
-      "AND (start_us, id) > (?6, ?7) ORDER BY start_us, id LIMIT ?8", kColumns);
-  Prepared q(db, sql.c_str());
-  q->bind(1, std::string(camera_id));
-  q->bind(2, from ? lo - kMaxSegmentLength.count() : lo);
+  auto q = query(kPage);
+  q->bind(1, camera_id);
+  q->bind(2, from ? lo - segments::kMaxSegmentLength.count() : lo);
   q->bind(3, hi);
-  q->bind(4, epoch_us(now));
+  q->bind(4, now);
   q->bind(5, lo);
   q->bind(6, after_start);
   q->bind(7, after_id);
-  q->bind(8, limit + 1);
-  Page page;
-  while (q->executeStep()) page.items.push_back(read_row(*q));
+  q->bind(8, std::int64_t{limit} + 1);
+  segments::Page page;
+  while (q->step()) page.items.push_back(index::read_segment(*q));
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
     page.next_cursor = encode_cursor(page.items.back());
@@ -135,40 +163,24 @@ Page range(SQLite::Database& db, std::string_view camera_id, std::optional<TimeP
   return page;
 }
 
-Summary summary(SQLite::Database& db, std::string_view camera_id) {
-  Prepared q(db,
-      "SELECT count(*), COALESCE(sum(size_bytes), 0), min(start_us), max(start_us) FROM segments "
-      "WHERE camera_id = ?1 AND state IN ('recording', 'complete')");
-  q->bind(1, std::string(camera_id));
-  Summary s;
-  if (q->executeStep()) {
-    s.segments = q->getColumn(0).getInt64();
-    s.bytes = q->getColumn(1).getInt64();
-    if (!q->getColumn(2).isNull()) s.oldest = TimePoint{Micros{q->getColumn(2).getInt64()}};
-    if (!q->getColumn(3).isNull()) s.newest = TimePoint{Micros{q->getColumn(3).getInt64()}};
+segments::Summary Reader::segment_summary(std::string_view camera_id) {
+  auto q = query(kSummary);
+  q->bind(1, camera_id);
+  segments::Summary s;
+  if (q->step()) {
+    s.segments = q->int64(0);
+    s.bytes = q->int64(1);
+    s.oldest = q->optional_time(2);
+    s.newest = q->optional_time(3);
   }
   return s;
 }
 
-void each_file(SQLite::Database& db,
-               const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row) {
-  SQLite::Statement q(db, "SELECT file, id, state FROM segments");
-  while (q.executeStep()) {
-    auto file = q.getColumn(0);
-    auto state = q.getColumn(2);
-    const char* name = file.getText();  // getText before getBytes: the length of the UTF-8 text
-    row(std::string_view(name, static_cast<std::size_t>(file.getBytes())), q.getColumn(1).getInt64(),
-        parse_segment_state(std::string_view(state.getText(), static_cast<std::size_t>(state.getBytes())))
-            .value_or(SegmentState::missing));
-  }
+void Reader::each_segment_file(
+    const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row) {
+  auto q = query(kFiles);
+  while (q->step())
+    row(q->column_text(0), q->int64(1), parse_segment_state(q->column_text(2)).value_or(SegmentState::missing));
 }
 
-bool set_state(SQLite::Database& db, std::int64_t id, SegmentState state, TimePoint now) {
-  Prepared q(db, "UPDATE segments SET state = ?2, updated_us = ?3 WHERE id = ?1 AND state != ?2 AND state != 'deleting'");
-  q->bind(1, static_cast<int64_t>(id));
-  q->bind(2, std::string(segment_state_name(state)));
-  q->bind(3, epoch_us(now));
-  return q->exec() > 0;
-}
-
-}  // namespace hs::segments
+}  // namespace hs

@@ -4,9 +4,6 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "index/cameras.hpp"
-#include "index/events.hpp"
-#include "index/segments.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -32,20 +29,20 @@ HookIngest::CameraRef HookIngest::camera_for_path(const std::string& path) {
     if (auto it = cache_.find(path); it != cache_.end()) return it->second;
   }
   auto now = clock_.now();
-  CameraRef ref = db_.write([&](SQLite::Database& w) {
-    auto row = cameras::by_path(w, path);
+  CameraRef ref = db_.write([&](Writer& w) {
+    auto row = w.camera_by_path(path);
     if (!row) {
       Camera c;
       c.id = naming_.id_for(path);
       // Another path already owns this id (e.g. "7" and "camera_7"): keep ids unique.
-      for (int n = 2; cameras::get(w, c.id); ++n) c.id = fmt::format("{}~{}", naming_.id_for(path), n);
+      for (int n = 2; w.camera(c.id); ++n) c.id = fmt::format("{}~{}", naming_.id_for(path), n);
       c.path = path;
       c.name = path;
       c.plan = config_.retention.default_plan;
       c.origin = CameraOrigin::discovered;
-      cameras::upsert(w, c, now);
+      w.upsert_camera(c, now);
       log::get("hooks")->info("path {} is not a configured camera: indexed as unmanaged camera {}", quote(path), quote(c.id));
-      row = cameras::get(w, c.id);
+      row = w.camera(c.id);
     }
     const Camera& c = row->camera;
     return CameraRef{c.id, config_.retention_for(c.plan, c.retention_override)};
@@ -82,10 +79,10 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
       case HookKind::available:
       case HookKind::unavailable: {
         auto state = e.kind == HookKind::available ? StreamState::active : StreamState::stopped;
-        out.changed = db_.write([&](SQLite::Database& w) {
-          bool changed = cameras::apply_status(w, cam.id, state, e.time, e.source_type);
+        out.changed = db_.write([&](Writer& w) {
+          bool changed = w.apply_stream_status(cam.id, state, e.time, e.source_type);
           entry.outcome = changed ? "applied" : "unchanged";
-          events::append(w, entry);
+          w.append_event(entry);
           return changed;
         });
         if (out.changed && e.kind == HookKind::available && on_available) on_available(cam.id, e.path);
@@ -96,10 +93,10 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
         out = apply_segment(e, cam, *seg);
         break;
       default:  // online/offline/read/unread: recorded only
-        db_.write([&](SQLite::Database& w) {
+        db_.write([&](Writer& w) {
           entry.outcome = "logged";
           entry.detail = e.reader_type;
-          events::append(w, entry);
+          w.append_event(entry);
         });
         break;
     }
@@ -108,10 +105,10 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
     entry.outcome = "rejected";
     entry.detail = err.what();
     if (entry.camera_id.empty()) {  // log it under an existing camera, never create one for it
-      if (auto row = db_.read([&](SQLite::Database& r) { return cameras::by_path(r, e.path); })) entry.camera_id = row->camera.id;
+      if (auto row = db_.reader().camera_by_path(e.path)) entry.camera_id = row->camera.id;
     }
     if (entry.segment.empty()) entry.segment = e.segment_path;
-    db_.write([&](SQLite::Database& w) { events::append(w, entry); });
+    db_.write([&](Writer& w) { w.append_event(entry); });
     log::get("hooks")->warn("{} hook for path {} rejected: {}", hook_kind_name(e.kind), quote(e.path), err.what());
     throw;
   }
@@ -127,25 +124,20 @@ HookIngest::Outcome HookIngest::apply_segment(const HookEvent& e, const CameraRe
     present = ::stat((root_ / seg.file).c_str(), &st) == 0;
     size = present ? static_cast<std::int64_t>(st.st_size) : 0;
   }
-  return db_.write([&](SQLite::Database& w) {
+  return db_.write([&](Writer& w) {
     Outcome out;
     out.camera_id = cam.id;
-    std::int64_t id = 0;
-    if (e.kind == HookKind::segment_create) {
-      out.changed = segments::created(w, cam.id, seg.file, seg.decoded.start, expires, now, &id);
-    } else {
-      out.changed = segments::completed(w, cam.id, seg.file, seg.decoded.start, e.segment_duration, size, expires, now, &id);
-    }
+    out.segment_id = e.kind == HookKind::segment_create
+                         ? w.segment_created(cam.id, seg.file, seg.decoded.start, expires, now)
+                         : w.segment_completed(cam.id, seg.file, seg.decoded.start, e.segment_duration, size, expires, now);
+    out.changed = out.segment_id.has_value();
     if (!out.changed) {
-      if (auto row = segments::by_file(w, seg.file)) id = row->id;
+      if (auto row = w.segment_by_file(seg.file)) out.segment_id = row->id;
     }
-    if (id != 0) {
-      out.segment_id = id;
-      if (!present) out.changed |= segments::set_state(w, id, SegmentState::missing, now);
-    }
-    events::append(w, events::Entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, cam.id, seg.file,
-                                    out.changed ? "applied" : "unchanged",
-                                    present ? "" : "file not found at segment-complete"});
+    if (out.segment_id && !present) out.changed |= w.set_segment_state(*out.segment_id, SegmentState::missing, now);
+    w.append_event(events::Entry{0, e.time, now, std::string(hook_kind_name(e.kind)), e.path, cam.id, seg.file,
+                                 out.changed ? "applied" : "unchanged",
+                                 present ? "" : "file not found at segment-complete"});
     return out;
   });
 }

@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "index/segments.hpp"
 #include "media/mp4_probe.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -101,9 +100,8 @@ Reconciler::Report Reconciler::run() {
   const Micros grace = std::max<Micros>(std::chrono::seconds{10}, 3 * config_.mediamtx.part_duration);
 
   IndexedFiles indexed;
-  db_.read([&](SQLite::Database& r) {
-    segments::each_file(r, [&](std::string_view file, std::int64_t id, SegmentState state) { indexed.add(file, id, state); });
-  });
+  db_.reader().each_segment_file(
+      [&](std::string_view file, std::int64_t id, SegmentState state) { indexed.add(file, id, state); });
   indexed.seal();
   std::vector<std::int64_t> seen_missing;
   std::vector<Found> found;
@@ -173,12 +171,12 @@ Reconciler::Report Reconciler::run() {
       batch.emplace_back(&found[j], found[j].growing ? std::nullopt : probe_duration(root / found[j].file));
     std::vector<HookIngest::CameraRef> cams;
     for (auto& [f, d] : batch) cams.push_back(ingest_.camera_for_path(f->path));
-    db_.write([&](SQLite::Database& w) {
+    db_.write([&](Writer& w) {
       for (std::size_t k = 0; k < batch.size(); ++k) {
         const Found& f = *batch[k].first;
         TimePoint expires = f.start + cams[k].retention;
-        bool added = f.growing ? segments::created(w, cams[k].id, f.file, f.start, expires, now)
-                               : segments::completed(w, cams[k].id, f.file, f.start, batch[k].second, f.size, expires, now);
+        auto added = f.growing ? w.segment_created(cams[k].id, f.file, f.start, expires, now)
+                               : w.segment_completed(cams[k].id, f.file, f.start, batch[k].second, f.size, expires, now);
         report.added += added ? 1 : 0;
       }
     });
@@ -191,18 +189,18 @@ Reconciler::Report Reconciler::run() {
     TimePoint mtime{std::chrono::duration_cast<Micros>(std::chrono::seconds{st.st_mtim.tv_sec})};
     if (now - mtime < grace + std::chrono::seconds{1}) continue;
     auto duration = probe_duration(root / file);
-    db_.write([&](SQLite::Database& w) {
-      auto row = segments::get(w, id);
+    db_.write([&](Writer& w) {
+      auto row = w.segment(id);
       if (!row || row->state != SegmentState::recording) return;
-      report.finished += segments::completed(w, row->camera_id, row->file, row->start, duration,
+      report.finished += w.segment_completed(row->camera_id, row->file, row->start, duration,
                                              static_cast<std::int64_t>(st.st_size), row->expires_at, now) ? 1 : 0;
     });
   }
   auto set_states = [&](const std::vector<std::int64_t>& ids, SegmentState state, std::size_t& counter) {
     for (std::size_t i = 0; i < ids.size(); i += kBatch) {
-      db_.write([&](SQLite::Database& w) {
+      db_.write([&](Writer& w) {
         for (std::size_t j = i; j < std::min(ids.size(), i + kBatch); ++j)
-          counter += segments::set_state(w, ids[j], state, now) ? 1 : 0;
+          counter += w.set_segment_state(ids[j], state, now) ? 1 : 0;
       });
     }
   };

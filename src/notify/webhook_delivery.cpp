@@ -6,7 +6,6 @@
 
 #include <algorithm>
 
-#include "index/notifications.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 
@@ -28,7 +27,7 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
 }  // namespace
 
 std::size_t WebhookDelivery::run_once() {
-  auto due = db_.read([&](SQLite::Database& r) { return notifications::due(r, clock_.now(), 50); });
+  auto due = db_.reader().due_deliveries(clock_.now(), 50);
   std::size_t delivered = 0;
   for (const auto& [d, payload] : due) {
     auto [base, path] = split_url(d.url);
@@ -47,11 +46,11 @@ std::size_t WebhookDelivery::run_once() {
     }
     auto now = clock_.now();
     if (error.empty()) {
-      db_.write([&](SQLite::Database& w) { notifications::mark_delivered(w, d.id, now); });
+      db_.write([&](Writer& w) { w.mark_delivered(d.id, now); });
       ++delivered;
     } else {
       Micros backoff = std::min<Micros>(std::chrono::seconds{2} * (1LL << std::min(d.attempts, 9)), std::chrono::minutes{10});
-      db_.write([&](SQLite::Database& w) { notifications::mark_failed(w, d.id, error, now + backoff); });
+      db_.write([&](Writer& w) { w.mark_delivery_failed(d.id, error, now + backoff); });
       if (d.attempts == 0)
         log::get("notify")->warn("delivery of notification {} to {} failed: {}; retrying with backoff",
                                  d.notification_id, redact_url(d.url), error);

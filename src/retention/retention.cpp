@@ -1,5 +1,6 @@
-// The retention pass and the operations around it. Victims are picked and marked by one UPDATE ...
-// RETURNING whose WHERE clause holds every protection, so no caller can delete what must be kept.
+// The retention pass and the operations around it: when to warn, claim, unlink and forget. Which
+// segments may be claimed is decided by the index's claims (index/expiry.cpp), whose SQL holds
+// every protection, so no caller can delete what must be kept.
 #include "retention/retention.hpp"
 
 #include <errno.h>
@@ -16,11 +17,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "index/audit.hpp"
-#include "index/cameras.hpp"
-#include "index/clips.hpp"
-#include "index/notifications.hpp"
-#include "index/segments.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -30,12 +26,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-TimePoint tp(int64_t v) { return TimePoint{Micros{v}}; }
-
-// Every protection in one place: what may ever be deleted by retention or the disk guard.
-const std::string kDeletable = std::string("s.permanent = 0 AND s.state IN ('complete', 'missing') AND NOT ") + clips::kInClip;
-
 constexpr int kBatch = 500;
+// The disk guard claims from the soonest-expiring segments up to this many per transaction.
+constexpr int kDiskWindow = 200;
+// Recordings listed with a clip.
+constexpr int kClipRecordings = 1000;
 
 auto rlog() { return log::get("retention"); }
 
@@ -56,49 +51,20 @@ std::string Retention::alert() const {
   return alert_;
 }
 
-Micros Retention::retention_of_camera(SQLite::Database& r, const std::string& camera_id) const {
-  auto row = cameras::get(r, camera_id);
+Micros Retention::retention_of_camera(Reader& r, const std::string& camera_id) const {
+  auto row = r.camera(camera_id);
   if (!row) return config_.retention_for(nullptr);
   return config_.retention_for(row->camera.plan, row->camera.retention_override);
 }
 
-void Retention::apply_camera_retention(SQLite::Database& w, const std::string& camera_id, Micros retention,
-                                       TimePoint now, Micros lead) {
-  // Far enough away: the plain rule, and a fresh notice later. Already announced and due within
-  // the lead: keep the announced time (or later). Otherwise: notice first, deletion a lead later.
-  SQLite::Statement q(w,
-      "UPDATE segments SET "
-      "expires_us = CASE WHEN start_us + ?2 >= ?3 THEN start_us + ?2 "
-      "  WHEN notified_us IS NOT NULL AND expires_us <= ?3 THEN MAX(expires_us, start_us + ?2) ELSE ?3 END, "
-      "notified_us = CASE WHEN start_us + ?2 >= ?3 THEN NULL "
-      "  WHEN notified_us IS NOT NULL AND expires_us <= ?3 THEN notified_us ELSE NULL END "
-      "WHERE camera_id = ?1 AND permanent = 0 AND state != 'deleting'");
-  q.bind(1, camera_id);
-  q.bind(2, static_cast<int64_t>(retention.count()));
-  q.bind(3, epoch_us(now + lead));
-  q.exec();
-  SQLite::Statement c(w, "UPDATE cameras SET applied_retention_us = ?2 WHERE id = ?1");
-  c.bind(1, camera_id);
-  c.bind(2, static_cast<int64_t>(retention.count()));
-  c.exec();
-}
-
 void Retention::sync_expiries() {
   auto now = clock_.now();
-  db_.write([&](SQLite::Database& w) {
-    SQLite::Statement q(w, "SELECT id, plan, retention_us, applied_retention_us FROM cameras");
-    std::vector<std::pair<std::string, Micros>> changed;
-    while (q.executeStep()) {
-      std::optional<Micros> override_value;
-      if (!q.getColumn(2).isNull()) override_value = Micros{q.getColumn(2).getInt64()};
-      Micros effective = config_.retention_for(q.getColumn(1).getString(), override_value);
-      if (q.getColumn(3).isNull() || q.getColumn(3).getInt64() != effective.count())
-        changed.emplace_back(q.getColumn(0).getString(), effective);
-    }
-    q.reset();
-    for (const auto& [id, retention] : changed) {
-      apply_camera_retention(w, id, retention, now, config_.retention.notify_before);
-      rlog()->info("camera {}: retention {} applied to its segments", quote(id), format_duration(retention));
+  db_.write([&](Writer& w) {
+    for (const auto& c : w.retention_settings()) {
+      Micros effective = config_.retention_for(c.plan, c.retention_override);
+      if (c.applied == effective) continue;
+      w.apply_camera_retention(c.camera_id, effective, now + config_.retention.notify_before);
+      rlog()->info("camera {}: retention {} applied to its segments", quote(c.camera_id), format_duration(effective));
     }
   });
 }
@@ -129,21 +95,11 @@ Retention::PassReport Retention::run_pass() {
 
 std::size_t Retention::recover(PassReport& report) {
   for (;;) {
-    std::map<std::string, std::vector<Victim>> by_reason;
-    db_.read([&](SQLite::Database& r) {
-      SQLite::Statement q(r, fmt::format("SELECT id, camera_id, file, start_us, size_bytes, COALESCE(delete_reason, 'retention') "
-                                         "FROM segments WHERE state = 'deleting' LIMIT {}", kBatch));
-      while (q.executeStep())
-        by_reason[q.getColumn(5).getString()].push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                                                               q.getColumn(2).getString(), tp(q.getColumn(3).getInt64()),
-                                                               q.getColumn(4).getInt64()});
-    });
-    if (by_reason.empty()) return report.recovered;
-    for (const auto& [reason, victims] : by_reason) {
-      std::int64_t bytes = 0;
-      finish(victims, reason, report, bytes);
-      report.recovered += victims.size();
-    }
+    auto victims = db_.reader().deleting_segments(kBatch);
+    if (victims.empty()) return report.recovered;
+    std::int64_t bytes = 0;
+    finish(victims, report, bytes);
+    report.recovered += victims.size();
   }
 }
 
@@ -151,26 +107,9 @@ void Retention::notify(PassReport& report) {
   auto now = clock_.now();
   const Micros lead = config_.retention.notify_before;
   const Micros interval = config_.retention.interval;
-  struct Item {
-    std::int64_t id;
-    TimePoint start, end, expires;
-    std::int64_t size;
-  };
-  std::map<std::string, std::vector<Item>> groups;
-  db_.write([&](SQLite::Database& w) {
-    SQLite::Statement q(w,
-        "UPDATE segments AS s SET notified_us = ?1, "
-        "expires_us = CASE WHEN s.expires_us < ?3 THEN ?2 ELSE s.expires_us END "
-        "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?2 AND s.notified_us IS NULL AND " + kDeletable + ") "
-        "RETURNING id, camera_id, start_us, start_us + COALESCE(duration_us, 0), expires_us, size_bytes");
-    q.bind(1, epoch_us(now));
-    q.bind(2, epoch_us(now + lead));
-    q.bind(3, epoch_us(now + lead - interval));
-    while (q.executeStep())
-      groups[q.getColumn(1).getString()].push_back(Item{q.getColumn(0).getInt64(), tp(q.getColumn(2).getInt64()),
-                                                        tp(q.getColumn(3).getInt64()), tp(q.getColumn(4).getInt64()),
-                                                        q.getColumn(5).getInt64()});
-    q.reset();
+  std::map<std::string, std::vector<expiry::Notice>> groups;
+  db_.write([&](Writer& w) {
+    for (auto& n : w.mark_notified(now, now + lead, now + lead - interval)) groups[n.camera_id].push_back(std::move(n));
     for (const auto& [camera, items] : groups) {
       nlohmann::json ids = nlohmann::json::array();
       std::int64_t bytes = 0;
@@ -191,7 +130,7 @@ void Retention::notify(PassReport& report) {
                              {"last_expiry", format_rfc3339_ms(last)},
                              {"range", {{"from", format_rfc3339_ms(from)}, {"to", format_rfc3339_ms(to)}}},
                              {"segment_ids", std::move(ids)}};
-      notifications::add(w, "expiry", camera, payload.dump(), config_.retention.notify_webhooks, now);
+      w.add_notification("expiry", camera, payload.dump(), config_.retention.notify_webhooks, now);
       report.notified += items.size();
       ++report.notifications;
     }
@@ -201,21 +140,9 @@ void Retention::notify(PassReport& report) {
 void Retention::delete_expired(PassReport& report) {
   for (;;) {
     auto now = clock_.now();
-    std::vector<Victim> victims = db_.write([&](SQLite::Database& w) {
-      SQLite::Statement q(w,
-          "UPDATE segments AS s SET state = 'deleting', delete_reason = 'retention', updated_us = ?1 "
-          "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND " +
-              kDeletable + fmt::format(" ORDER BY s.expires_us LIMIT {}) ", kBatch) +
-          "RETURNING id, camera_id, file, start_us, size_bytes");
-      q.bind(1, epoch_us(now));
-      std::vector<Victim> out;
-      while (q.executeStep())
-        out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                             tp(q.getColumn(3).getInt64()), q.getColumn(4).getInt64()});
-      return out;
-    });
+    auto victims = db_.write([&](Writer& w) { return w.claim_expired(now, kBatch); });
     if (victims.empty()) return;
-    finish(victims, "retention", report, report.deleted_bytes);
+    finish(victims, report, report.deleted_bytes);
     report.deleted += victims.size();
     if (progress) progress("deleting expired", report.deleted, 0);
     if (victims.size() < static_cast<size_t>(kBatch)) return;
@@ -238,30 +165,12 @@ void Retention::guard_disk(PassReport& report) {
   while (u.free < floor_bytes(u)) {
     auto now = clock_.now();
     const std::uint64_t need = floor_bytes(u) - u.free;
-    std::vector<Victim> victims = db_.write([&](SQLite::Database& w) {
-      // Soonest to expire first (what retention would delete next anyway), just enough of them.
-      SQLite::Statement pick(w, "SELECT s.id, s.size_bytes FROM segments s WHERE " + kDeletable +
-                                    " ORDER BY s.expires_us LIMIT 200");
-      std::string ids;
-      std::uint64_t sum = 0;
-      while (sum < need && pick.executeStep()) {
-        ids += (ids.empty() ? "" : ",") + std::to_string(pick.getColumn(0).getInt64());
-        sum += static_cast<std::uint64_t>(std::max<std::int64_t>(pick.getColumn(1).getInt64(), 0));
-      }
-      pick.reset();
-      std::vector<Victim> out;
-      if (ids.empty()) return out;
-      SQLite::Statement q(w,
-          "UPDATE segments AS s SET state = 'deleting', delete_reason = 'disk', updated_us = ?1 "
-          "WHERE s.id IN (" + ids + ") AND " + kDeletable + " RETURNING id, camera_id, file, start_us, size_bytes");
-      q.bind(1, epoch_us(now));
-      while (q.executeStep())
-        out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                             tp(q.getColumn(3).getInt64()), q.getColumn(4).getInt64()});
-      return out;
+    // Soonest to expire first (what retention would delete next anyway), just enough of them.
+    auto victims = db_.write([&](Writer& w) {
+      return w.claim_for_space(static_cast<std::int64_t>(need), now, kDiskWindow);
     });
     if (victims.empty()) break;
-    std::size_t forgotten = finish(victims, "disk", report, report.disk_deleted_bytes);
+    std::size_t forgotten = finish(victims, report, report.disk_deleted_bytes);
     report.disk_deleted += victims.size();
     for (const auto& v : victims) {
       per_camera[v.camera_id].first += 1;
@@ -294,14 +203,13 @@ void Retention::guard_disk(PassReport& report) {
                          {"floor", floor_bytes(u)},
                          {"deleted", cams},
                          {"alert", alert}};
-  db_.write([&](SQLite::Database& w) {
-    notifications::add(w, alert.empty() ? "disk" : "alert", "", payload.dump(), config_.retention.notify_webhooks, now);
+  db_.write([&](Writer& w) {
+    w.add_notification(alert.empty() ? "disk" : "alert", "", payload.dump(), config_.retention.notify_webhooks, now);
   });
   ++report.notifications;
 }
 
-std::size_t Retention::finish(const std::vector<Victim>& victims, const std::string& reason, PassReport& report,
-                              std::int64_t& bytes) {
+std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& report, std::int64_t& bytes) {
   struct Done {
     const Victim* v;
     std::string outcome;
@@ -360,16 +268,12 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, const std::str
       if (::rmdir(dir.c_str()) != 0) break;
 
   auto now = clock_.now();
-  db_.write([&](SQLite::Database& w) {
-    SQLite::Statement forget(w, "DELETE FROM segments WHERE id = ?1 AND state = 'deleting'");
-    SQLite::Statement retry(w, "UPDATE segments SET state = 'complete', delete_reason = NULL WHERE id = ?1 AND state = 'deleting'");
-    audit::Writer audit_log(w);
+  db_.write([&](Writer& w) {
     for (const auto& d : done) {
-      auto& q = d.forget ? forget : retry;
-      q.bind(1, static_cast<int64_t>(d.v->id));
-      q.exec();
-      q.reset();
-      audit_log.append(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, reason, d.outcome});
+      if (d.forget) w.forget_deleted(d.v->id);
+      else w.restore_undeleted(d.v->id);
+      w.append_audit(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, d.v->reason,
+                                  d.outcome});
     }
   });
   return static_cast<std::size_t>(std::count_if(done.begin(), done.end(), [](const Done& d) { return d.forget; }));
@@ -377,122 +281,80 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, const std::str
 
 Retention::DryRun Retention::dry_run() {
   auto now = clock_.now();
-  auto tally = [&](SQLite::Database& r, const std::string& condition, const std::vector<int64_t>& binds) {
-    SQLite::Statement q(r, "SELECT s.camera_id, count(*), COALESCE(sum(s.size_bytes), 0), min(s.start_us), max(s.start_us) "
-                           "FROM segments s WHERE " + condition + " AND " + kDeletable + " GROUP BY s.camera_id ORDER BY s.camera_id");
-    for (size_t i = 0; i < binds.size(); ++i) q.bind(static_cast<int>(i + 1), binds[i]);
-    std::vector<CameraTally> out;
-    while (q.executeStep())
-      out.push_back(CameraTally{q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                                tp(q.getColumn(3).getInt64()), tp(q.getColumn(4).getInt64())});
-    return out;
-  };
-  return db_.read([&](SQLite::Database& r) {
-    return DryRun{tally(r, "s.expires_us <= ?1 AND s.notified_us IS NOT NULL", {epoch_us(now)}),
-                  tally(r, "s.expires_us <= ?1 AND s.notified_us IS NULL", {epoch_us(now + config_.retention.notify_before)})};
-  });
+  auto r = db_.snapshot();
+  return DryRun{r.deletable_now(now), r.unannounced_before(now + config_.retention.notify_before)};
 }
 
 Retention::CameraTally Retention::preview(const std::string& camera_id, Micros retention) {
-  auto now = clock_.now();
-  return db_.read([&](SQLite::Database& r) {
-    SQLite::Statement q(r, "SELECT count(*), COALESCE(sum(s.size_bytes), 0), min(s.start_us), max(s.start_us) FROM segments s "
-                           "WHERE s.camera_id = ?1 AND s.start_us + ?2 <= ?3 AND " + kDeletable);
-    q.bind(1, camera_id);
-    q.bind(2, static_cast<int64_t>(retention.count()));
-    q.bind(3, epoch_us(now));
-    CameraTally t{camera_id};
-    if (q.executeStep() && q.getColumn(0).getInt64() > 0)
-      t = CameraTally{camera_id, q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), tp(q.getColumn(2).getInt64()),
-                      tp(q.getColumn(3).getInt64())};
-    return t;
-  });
+  return db_.reader().expired_under(camera_id, retention, clock_.now());
 }
 
 Segment Retention::set_permanent(std::int64_t id, bool permanent) {
   auto now = clock_.now();
-  return db_.write([&](SQLite::Database& w) {
-    auto seg = segments::get(w, id);
+  return db_.write([&](Writer& w) {
+    auto seg = w.segment(id);
     if (!seg) throw NotFound(fmt::format("recording {} not found", id));
     if (seg->state == SegmentState::deleting) throw Conflict(fmt::format("recording {} is being deleted", id));
     if (seg->permanent == permanent) return *seg;
-    if (permanent) {
-      SQLite::Statement q(w, "UPDATE segments SET permanent = 1, updated_us = ?2 WHERE id = ?1");
-      q.bind(1, static_cast<int64_t>(id));
-      q.bind(2, epoch_us(now));
-      q.exec();
-    } else {
-      // Back to the normal cycle, never to an immediate surprise deletion: notice first.
-      SQLite::Statement q(w, "UPDATE segments SET permanent = 0, notified_us = NULL, updated_us = ?2, "
-                             "expires_us = MAX(start_us + ?3, ?4) WHERE id = ?1");
-      q.bind(1, static_cast<int64_t>(id));
-      q.bind(2, epoch_us(now));
-      q.bind(3, static_cast<int64_t>(retention_of_camera(w, seg->camera_id).count()));
-      q.bind(4, epoch_us(now + config_.retention.notify_before));
-      q.exec();
-    }
-    return *segments::get(w, id);
+    if (permanent) w.mark_permanent(id, now);
+    else w.unmark_permanent(id, retention_of_camera(w, seg->camera_id), now + config_.retention.notify_before, now);
+    return *w.segment(id);
   });
 }
 
 void Retention::delete_segment(std::int64_t id) {
   std::lock_guard pass(pass_mutex_);
   auto now = clock_.now();
-  std::vector<Victim> victims = db_.write([&](SQLite::Database& w) {
-    auto seg = segments::get(w, id);
+  auto victim = db_.write([&](Writer& w) {
+    auto seg = w.segment(id);
     if (!seg || seg->state == SegmentState::deleting) throw NotFound(fmt::format("recording {} not found", id));
-    SQLite::Statement q(w, "UPDATE segments AS s SET state = 'deleting', delete_reason = 'manual', updated_us = ?2 "
-                           "WHERE s.id = ?1 AND " + kDeletable + " RETURNING id, camera_id, file, start_us, size_bytes");
-    q.bind(1, static_cast<int64_t>(id));
-    q.bind(2, epoch_us(now));
-    std::vector<Victim> out;
-    while (q.executeStep())
-      out.push_back(Victim{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                           tp(q.getColumn(3).getInt64()), q.getColumn(4).getInt64()});
-    if (out.empty()) {
+    auto claimed = w.claim_for_manual_deletion(id, now);
+    if (!claimed) {
       if (seg->permanent) throw Conflict(fmt::format("recording {} is permanent: unmark it first", id));
       if (seg->state == SegmentState::recording) throw Conflict(fmt::format("recording {} is still being written", id));
       throw Conflict(fmt::format("recording {} is inside a permanent clip: delete the clip first", id));
     }
-    return out;
+    return *claimed;
   });
   PassReport report;
   std::int64_t bytes = 0;
-  finish(victims, "manual", report, bytes);
+  finish({victim}, report, bytes);
+}
+
+Retention::ClipView Retention::add_clip(const std::string& camera_id, TimePoint start, TimePoint end,
+                                        const std::string& label) {
+  auto now = clock_.now();
+  return db_.write([&](Writer& w) {
+    auto camera = w.camera(camera_id);
+    if (!camera) throw NotFound(fmt::format("camera {} not found", quote(camera_id)));
+    auto clip = w.add_clip(camera_id, start, end, label, now);
+    auto recordings = w.segment_page(camera_id, start, end, kClipRecordings, std::nullopt, now).items;
+    return ClipView{std::move(clip), std::move(camera->camera), std::move(recordings)};
+  });
+}
+
+Retention::ClipView Retention::clip(std::int64_t clip_id) {
+  auto r = db_.snapshot();
+  auto clip = r.clip(clip_id);
+  if (!clip) throw NotFound(fmt::format("clip {} not found", clip_id));
+  auto camera = r.camera(clip->camera_id);
+  if (!camera) throw NotFound(fmt::format("camera {} not found", quote(clip->camera_id)));
+  auto recordings = r.segment_page(clip->camera_id, clip->start, clip->end, kClipRecordings, std::nullopt, clock_.now()).items;
+  return ClipView{std::move(*clip), std::move(camera->camera), std::move(recordings)};
 }
 
 void Retention::remove_clip(std::int64_t clip_id) {
   auto now = clock_.now();
-  db_.write([&](SQLite::Database& w) {
-    auto clip = clips::get(w, clip_id);
+  db_.write([&](Writer& w) {
+    auto clip = w.clip(clip_id);
     if (!clip) throw NotFound(fmt::format("clip {} not found", clip_id));
-    clips::remove(w, clip_id);
     // Its segments return to the cycle with a notice first; those still in another clip stay kept.
-    SQLite::Statement q(w, std::string("UPDATE segments AS s SET notified_us = NULL, expires_us = MAX(s.start_us + ?4, ?5) "
-                                       "WHERE s.camera_id = ?1 AND s.start_us < ?3 AND s.start_us + COALESCE(s.duration_us, 90000000000) > ?2 "
-                                       "AND s.permanent = 0 AND s.state != 'deleting' AND NOT ") + clips::kInClip);
-    q.bind(1, clip->camera_id);
-    q.bind(2, epoch_us(clip->start));
-    q.bind(3, epoch_us(clip->end));
-    q.bind(4, static_cast<int64_t>(retention_of_camera(w, clip->camera_id).count()));
-    q.bind(5, epoch_us(now + config_.retention.notify_before));
-    q.exec();
+    w.remove_clip(*clip, retention_of_camera(w, clip->camera_id), now + config_.retention.notify_before);
   });
 }
 
 std::vector<Segment> Retention::expiring(Micros within, const std::optional<std::string>& camera_id, int limit) {
-  auto now = clock_.now();
-  return db_.read([&](SQLite::Database& r) {
-    SQLite::Statement q(r, fmt::format("SELECT {} FROM segments s WHERE s.expires_us <= ?1 AND (?2 IS NULL OR s.camera_id = ?2) AND ",
-                                       segments::kColumns) + kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3");
-    q.bind(1, epoch_us(now + within));
-    if (camera_id) q.bind(2, *camera_id);
-    else q.bind(2);
-    q.bind(3, limit);
-    std::vector<Segment> out;
-    while (q.executeStep()) out.push_back(segments::read_row(q));
-    return out;
-  });
+  return db_.reader().expiring(clock_.now() + within, camera_id, limit);
 }
 
 }  // namespace hs

@@ -5,7 +5,8 @@
 // Rules (the invariants the property test checks):
 //  - A segment expires at start + retention of its camera (plan or override); expires_at is stored.
 //  - Never deleted, by any path: a permanent segment, a segment overlapping a clip of its camera, a
-//    segment still `recording`. The SQL that picks victims enforces this, not only its callers.
+//    segment still `recording`. The SQL that picks victims enforces this, not only its callers: every
+//    claim of index/expiry.cpp holds the protections in its WHERE clause.
 //  - Nothing is deleted by retention before it was notified: the notification step of each pass
 //    warns about everything expiring within `notify_before`; a warning that comes late (the server
 //    was down, a plan got shorter, a permanent flag was removed) pushes the expiry to
@@ -61,12 +62,7 @@ class Retention {
   ProgressFn progress;
 
   // What deletion would do now, per camera, without touching anything.
-  struct CameraTally {
-    std::string camera_id;
-    std::int64_t count = 0;
-    std::int64_t bytes = 0;
-    std::optional<TimePoint> oldest, newest;
-  };
+  using CameraTally = expiry::CameraTally;
   struct DryRun {
     std::vector<CameraTally> deletable;  // expired and notified: deleted by a pass now
     std::vector<CameraTally> to_notify;  // would be warned now (and deleted after the notice)
@@ -75,11 +71,9 @@ class Retention {
   // Segments of a camera that `retention` makes expired now (ignoring the notice rule).
   CameraTally preview(const std::string& camera_id, Micros retention);
 
-  // Recomputes the expiry of a camera's segments when its retention changed (plan, override, or
-  // plan durations in the config). Late expiries get the notice rule. Call inside a write.
-  static void apply_camera_retention(SQLite::Database& w, const std::string& camera_id, Micros retention,
-                                     TimePoint now, Micros notify_before);
-  // At start: apply_camera_retention for every camera whose applied retention differs.
+  // At start: recomputes the expiries of every camera whose retention changed since they were
+  // computed (plan, override, or plan durations in the config), with the notice rule
+  // (Writer::apply_camera_retention).
   void sync_expiries();
 
   // Throws NotFound / Conflict (segment being deleted).
@@ -87,6 +81,16 @@ class Retention {
   // Manual deletion of one segment (reason manual). Throws NotFound, Conflict for permanent,
   // clip-protected or recording segments.
   void delete_segment(std::int64_t segment_id);
+  // A permanent clip of a camera from `start` to `end`, with the recordings it keeps (at most
+  // 1,000 listed). Throws NotFound naming the camera.
+  struct ClipView {
+    clips::Clip clip;
+    Camera camera;
+    std::vector<Segment> recordings;
+  };
+  ClipView add_clip(const std::string& camera_id, TimePoint start, TimePoint end, const std::string& label);
+  // Throws NotFound.
+  ClipView clip(std::int64_t clip_id);
   // Removes a clip; its segments get the unmark grace (notice first). Throws NotFound.
   void remove_clip(std::int64_t clip_id);
 
@@ -97,21 +101,15 @@ class Retention {
   std::string alert() const;
 
  private:
-  struct Victim {
-    std::int64_t id;
-    std::string camera_id, file;
-    TimePoint start;
-    std::int64_t size;
-  };
+  using Victim = expiry::Victim;
   std::size_t recover(PassReport& report);
   void notify(PassReport& report);
   void delete_expired(PassReport& report);
   void guard_disk(PassReport& report);
   // Unlinks the files of rows already marked `deleting` and forgets them with an audit entry.
   // Rows whose unlink failed go back to `complete`. Returns the number of rows forgotten.
-  std::size_t finish(const std::vector<Victim>& victims, const std::string& reason, PassReport& report,
-              std::int64_t& bytes);
-  Micros retention_of_camera(SQLite::Database& r, const std::string& camera_id) const;
+  std::size_t finish(const std::vector<Victim>& victims, PassReport& report, std::int64_t& bytes);
+  Micros retention_of_camera(Reader& r, const std::string& camera_id) const;
 
   const Config& config_;
   Database& db_;

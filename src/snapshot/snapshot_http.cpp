@@ -58,7 +58,7 @@ std::string http_date(TimePoint t) {
 
 void serve_snapshot(SnapshotService& service, Database& db, const Clock& clock, const std::string& camera_id,
                     const httplib::Request& req, httplib::Response& res) {
-  auto row = db.read([&](SQLite::Database& r) { return cameras::get(r, camera_id); });
+  auto row = db.reader().camera(camera_id);
   if (!row) throw NotFound(fmt::format("camera {} not found", quote(camera_id)));
   const bool stale = row->status.state != StreamState::active || row->removed_at.has_value();
 

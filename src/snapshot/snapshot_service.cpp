@@ -188,10 +188,8 @@ void SnapshotService::refresh_loop() {
     lock.unlock();
     std::vector<std::string> active;
     try {
-      db_.read([&](SQLite::Database& r) {
-        for (const auto& row : cameras::list(r))
-          if (row.status.state == StreamState::active && !row.removed_at) active.push_back(row.camera.id);
-      });
+      for (const auto& row : db_.reader().all_cameras())
+        if (row.status.state == StreamState::active && !row.removed_at) active.push_back(row.camera.id);
     } catch (const std::exception& e) {
       log::get("snapshots")->debug("refresh: cannot list cameras: {}", e.what());
     }
@@ -231,7 +229,7 @@ void SnapshotService::note_outcome(const std::string& camera_id, const SnapshotR
 SnapshotResult SnapshotService::capture(const std::string& camera_id) {
   const auto started = SteadyClock::now();
   SnapshotResult result;
-  auto row = db_.read([&](SQLite::Database& r) { return cameras::get(r, camera_id); });
+  auto row = db_.reader().camera(camera_id);
   if (!row) {
     result.error = fmt::format("camera {} not found", quote(camera_id));
     return result;
@@ -244,18 +242,19 @@ SnapshotResult SnapshotService::capture(const std::string& camera_id) {
   // fragment yet), accepted when it is recent enough to stand for the live picture.
   auto from_recording = [&]() -> Captured {
     auto now = clock_.now();
-    auto candidates = db_.read([&](SQLite::Database& r) {
+    auto candidates = [&] {
       std::vector<Segment> out;
-      auto sum = segments::summary(r, camera_id);
+      auto r = db_.reader();
+      auto sum = r.segment_summary(camera_id);
       if (!sum.newest) return out;
-      auto page = segments::range(r, camera_id, *sum.newest - opt_.tail_max_age, *sum.newest + Micros{1}, 50,
-                                  std::nullopt, now);
+      auto page = r.segment_page(camera_id, *sum.newest - opt_.tail_max_age, *sum.newest + Micros{1}, 50,
+                                 std::nullopt, now);
       for (auto& s : page.items)
         if (s.state == SegmentState::recording || s.state == SegmentState::complete) out.push_back(std::move(s));
       std::sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) { return a.start > b.start; });
       if (out.size() > 2) out.resize(2);
       return out;
-    });
+    }();
     if (candidates.empty()) throw Error("no recording indexed");
     const auto& capture = snapshot::capture_api();
     std::string first_error;
@@ -368,13 +367,9 @@ SnapshotService::AtResult SnapshotService::frame_at(const std::string& camera_id
   auto not_covered = [&] {
     return NotFound(fmt::format("no recording of camera {} covers {}", quote(camera_id), format_rfc3339_ms(at)));
   };
-  auto seg = db_.read([&](SQLite::Database& r) -> std::optional<Segment> {
-    auto page = segments::range(r, camera_id, at, at + Micros{1}, 20, std::nullopt, clock_.now());
-    std::optional<Segment> best;
-    for (auto& s : page.items)
-      if (s.state != SegmentState::missing && s.start <= at && (!best || s.start > best->start)) best = std::move(s);
-    return best;
-  });
+  std::optional<Segment> seg;
+  for (auto& s : db_.reader().segment_page(camera_id, at, at + Micros{1}, 20, std::nullopt, clock_.now()).items)
+    if (s.state != SegmentState::missing && s.start <= at && (!seg || s.start > seg->start)) seg = std::move(s);
   if (!seg) throw not_covered();
   const snapshot::CaptureLimits limits{opt_.timeout, &cancel_, opt_.max_width};
   auto picture = snapshot::capture_api().at(opt_.recordings_root / seg->file, at - seg->start, limits);

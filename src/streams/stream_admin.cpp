@@ -3,12 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "index/cameras.hpp"
 #include "ingest/hook_ingest.hpp"
 #include "mediamtx/camera_path.hpp"
 #include "mediamtx/config_gen.hpp"
 #include "mediamtx/control_api.hpp"
-#include "retention/retention.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -31,12 +29,10 @@ void check_plan(const Config& config, const std::string& plan) {
 }  // namespace
 
 std::vector<CameraConfig> StreamAdmin::managed_cameras() {
-  return db_.read([&](SQLite::Database& r) {
-    std::vector<CameraConfig> out;
-    for (const auto& row : cameras::list(r))
-      if (row.camera.managed() && !row.removed_at) out.push_back(to_config(row.camera));
-    return out;
-  });
+  std::vector<CameraConfig> out;
+  for (const auto& row : db_.reader().all_cameras())
+    if (row.camera.managed() && !row.removed_at) out.push_back(to_config(row.camera));
+  return out;
 }
 
 StreamAdmin::Result StreamAdmin::start(const StartRequest& req) {
@@ -48,7 +44,7 @@ StreamAdmin::Result StreamAdmin::start(const StartRequest& req) {
   if (req.plan) check_plan(config_, *req.plan);
   if (req.name && req.name->size() > 200) throw BadInput("name: at most 200 characters");
   std::lock_guard lock(mutex_);
-  auto existing = db_.read([&](SQLite::Database& r) { return cameras::get(r, req.camera_id); });
+  auto existing = db_.reader().camera(req.camera_id);
   if (existing && existing->camera.origin == CameraOrigin::config)
     throw Conflict(fmt::format("camera {} is defined in {}: change it there", quote(req.camera_id), config_.file.string()));
   Camera c;
@@ -66,7 +62,7 @@ StreamAdmin::Result StreamAdmin::start(const StartRequest& req) {
 
 StreamAdmin::Result StreamAdmin::stop(const std::string& camera_id) {
   std::lock_guard lock(mutex_);
-  auto existing = db_.read([&](SQLite::Database& r) { return cameras::get(r, camera_id); });
+  auto existing = db_.reader().camera(camera_id);
   if (!existing || existing->removed_at) throw NotFound(fmt::format("stream {} not found", quote(camera_id)));
   if (existing->camera.origin == CameraOrigin::config)
     throw Conflict(fmt::format("camera {} is defined in {}: remove it there", quote(camera_id), config_.file.string()));
@@ -80,7 +76,7 @@ StreamAdmin::Result StreamAdmin::update(const std::string& camera_id, const Chan
   if (ch.plan) check_plan(config_, *ch.plan);
   if (ch.name && (ch.name->empty() || ch.name->size() > 200)) throw BadInput("name: expected 1 to 200 characters");
   std::lock_guard lock(mutex_);
-  auto existing = db_.read([&](SQLite::Database& r) { return cameras::get(r, camera_id); });
+  auto existing = db_.reader().camera(camera_id);
   if (!existing || existing->removed_at) throw NotFound(fmt::format("camera {} not found", quote(camera_id)));
   if (existing->camera.origin == CameraOrigin::config)
     throw Conflict(fmt::format("camera {} is defined in {}: change it there", quote(camera_id), config_.file.string()));
@@ -91,13 +87,7 @@ StreamAdmin::Result StreamAdmin::update(const std::string& camera_id, const Chan
   if (c.origin == CameraOrigin::discovered) {
     // Unmanaged paths: only the index-side fields (name, plan) change; MediaMTX is not touched.
     if (ch.record) throw Conflict(fmt::format("camera {} is not managed by hook-server: record is set in MediaMTX", quote(camera_id)));
-    auto now = clock_.now();
-    db_.write([&](SQLite::Database& w) {
-      cameras::upsert(w, c, now);
-      Retention::apply_camera_retention(w, c.id, config_.retention_for(c.plan, c.retention_override), now,
-                                        config_.retention.notify_before);
-    });
-    ingest_.invalidate_cameras();
+    save(c, false);
     return Result{c};
   }
   return commit(c, false, false);
@@ -111,17 +101,7 @@ StreamAdmin::Result StreamAdmin::commit(const Camera& camera, bool removing, boo
   if (!removing) next.push_back(to_config(camera));
   generate_mediamtx_yaml(config_, next);
 
-  auto now = clock_.now();
-  db_.write([&](SQLite::Database& w) {
-    cameras::upsert(w, camera, now);
-    if (removing) {
-      cameras::mark_removed(w, camera.id, now);
-      cameras::apply_status(w, camera.id, StreamState::stopped, now, "");
-    }
-    Retention::apply_camera_retention(w, camera.id, config_.retention_for(camera.plan, camera.retention_override), now,
-                                      config_.retention.notify_before);
-  });
-  ingest_.invalidate_cameras();
+  save(camera, removing);
 
   Result result{camera, created};
   result.config_written = write_mediamtx_config(config_, next).changed;
@@ -147,6 +127,20 @@ StreamAdmin::Result StreamAdmin::commit(const Camera& camera, bool removing, boo
   log::get("streams")->info("camera {} {} ({})", quote(camera.id), removing ? "stopped" : created ? "started" : "updated",
                             redact_url(camera.source));
   return result;
+}
+
+void StreamAdmin::save(const Camera& camera, bool removing) {
+  auto now = clock_.now();
+  db_.write([&](Writer& w) {
+    w.upsert_camera(camera, now);
+    if (removing) {
+      w.mark_camera_removed(camera.id, now);
+      w.apply_stream_status(camera.id, StreamState::stopped, now, "");
+    }
+    w.apply_camera_retention(camera.id, config_.retention_for(camera.plan, camera.retention_override),
+                             now + config_.retention.notify_before);
+  });
+  ingest_.invalidate_cameras();
 }
 
 std::string StreamAdmin::reapply() {

@@ -53,6 +53,9 @@ class StreamAdmin {
 
  private:
   Result commit(const Camera& camera, bool removing, bool created);
+  // Saves the camera (removed, its stream stopped, when `removing`) and recomputes its segments'
+  // expiries for its retention, in one transaction; forgets ingest's cached camera of its path.
+  void save(const Camera& camera, bool removing);
 
   const Config& config_;
   Database& db_;

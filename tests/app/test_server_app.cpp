@@ -32,14 +32,11 @@ struct Start {
   // updated_us and removed_us of a camera, read back through a fresh app's index.
   std::pair<TimePoint, std::optional<TimePoint>> stamps(const std::string& id) {
     Database db(dir.path() / "var" / "index.db");
-    return db.read([&](SQLite::Database& r) {
-      SQLite::Statement q(r, "SELECT updated_us, removed_us FROM cameras WHERE id = ?1");
-      q.bind(1, id);
-      REQUIRE(q.executeStep());
-      std::optional<TimePoint> removed;
-      if (!q.getColumn(1).isNull()) removed = TimePoint{Micros{q.getColumn(1).getInt64()}};
-      return std::make_pair(TimePoint{Micros{q.getColumn(0).getInt64()}}, removed);
-    });
+    auto r = db.reader();
+    auto q = r.connection().prepare("SELECT updated_us, removed_us FROM cameras WHERE id = ?1");
+    q->bind(1, id);
+    REQUIRE(q->step());
+    return std::make_pair(q->time(0), q->optional_time(1));
   }
 };
 

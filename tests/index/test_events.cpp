@@ -23,22 +23,23 @@ events::Entry entry_at(TimePoint received) {
 
 }  // namespace
 
-TEST_CASE("events::prune removes the oldest entries before a time, a batch at a time", "[index][events]") {
+TEST_CASE("prune_events removes the oldest entries before a time, a batch at a time", "[index][events]") {
   TempDir dir;
   Database db(dir.path() / "index.db");
-  db.write([&](SQLite::Database& w) {
-    for (int i = 0; i < 12000; ++i) events::append(w, entry_at(kT0 + std::chrono::seconds{i}));
+  db.write([&](Writer& w) {
+    for (int i = 0; i < 12000; ++i) w.append_event(entry_at(kT0 + std::chrono::seconds{i}));
   });
   const TimePoint cutoff = kT0 + std::chrono::seconds{10000};
-  auto prune = [&] { return db.write([&](SQLite::Database& w) { return events::prune(w, cutoff, 5000); }); };
+  auto prune = [&] { return db.write([&](Writer& w) { return w.prune_events(cutoff, 5000); }); };
   CHECK(prune() == 5000);
   CHECK(prune() == 5000);
   CHECK(prune() == 0);  // the oldest left is at the cutoff: kept
-  auto left = db.read([](SQLite::Database& r) {
-    SQLite::Statement q(r, "SELECT count(*), min(received_us) FROM events");
-    q.executeStep();
-    return std::make_pair(q.getColumn(0).getInt(), q.getColumn(1).getInt64());
-  });
+  auto left = [&] {
+    auto r = db.reader();
+    auto q = r.connection().prepare("SELECT count(*), min(received_us) FROM events");
+    q->step();
+    return std::make_pair(q->int64(0), q->int64(1));
+  }();
   CHECK(left.first == 2000);
   CHECK(left.second == cutoff.time_since_epoch().count());
 }

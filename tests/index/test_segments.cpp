@@ -1,5 +1,5 @@
-// Segment writes run from the connection's statement cache (index/statements.hpp) behave the same
-// call after call in one transaction; each_file lists every row once.
+// Segment writes run from the connection's kept statements (index/connection.hpp) behave the same
+// call after call in one transaction; each_segment_file lists every row once.
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -21,33 +21,31 @@ const TimePoint kStart = parse_rfc3339("2025-02-01T10:00:00Z");
 TEST_CASE("segment writes reuse their statements across many writes in one transaction", "[segments]") {
   TempDir dir;
   Database db(dir.path() / "index.db");
-  db.write([&](SQLite::Database& w) {
-    cameras::upsert(w, Camera{"1", "camera_1", "Front", "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
+  db.write([&](Writer& w) {
+    w.upsert_camera(Camera{"1", "camera_1", "Front", "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
   });
-  db.write([&](SQLite::Database& w) {
-    CHECK(segments::created(w, "1", "camera_1/a.mp4", kStart, std::nullopt, kNow));
-    CHECK_FALSE(segments::created(w, "1", "camera_1/a.mp4", kStart, std::nullopt, kNow));  // already known
-    CHECK(segments::completed(w, "1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
-    CHECK_FALSE(segments::completed(w, "1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
+  db.write([&](Writer& w) {
+    CHECK(w.segment_created("1", "camera_1/a.mp4", kStart, std::nullopt, kNow));
+    CHECK_FALSE(w.segment_created("1", "camera_1/a.mp4", kStart, std::nullopt, kNow));  // already known
+    CHECK(w.segment_completed("1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
+    CHECK_FALSE(w.segment_completed("1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
     for (int i = 0; i < 100; ++i)
-      CHECK(segments::completed(w, "1", "camera_1/b" + std::to_string(i) + ".mp4", kStart, std::nullopt, i, std::nullopt, kNow));
-    CHECK(segments::set_state(w, 1, SegmentState::missing, kNow));
-    CHECK_FALSE(segments::set_state(w, 1, SegmentState::missing, kNow));
-    CHECK(segments::set_state(w, 2, SegmentState::deleting, kNow));
-    CHECK_FALSE(segments::set_state(w, 2, SegmentState::complete, kNow));  // a row being deleted is left alone
+      CHECK(w.segment_completed("1", "camera_1/b" + std::to_string(i) + ".mp4", kStart, std::nullopt, i, std::nullopt, kNow));
+    CHECK(w.set_segment_state(1, SegmentState::missing, kNow));
+    CHECK_FALSE(w.set_segment_state(1, SegmentState::missing, kNow));
+    CHECK(w.set_segment_state(2, SegmentState::deleting, kNow));
+    CHECK_FALSE(w.set_segment_state(2, SegmentState::complete, kNow));  // a row being deleted is left alone
   });
 
   std::map<std::string, std::pair<std::int64_t, SegmentState>> rows;
-  db.read([&](SQLite::Database& r) {
-    segments::each_file(r, [&](std::string_view file, std::int64_t id, SegmentState state) {
-      CHECK(rows.emplace(std::string(file), std::make_pair(id, state)).second);
-    });
+  db.reader().each_segment_file([&](std::string_view file, std::int64_t id, SegmentState state) {
+    CHECK(rows.emplace(std::string(file), std::make_pair(id, state)).second);
   });
   REQUIRE(rows.size() == 101);
   CHECK(rows["camera_1/a.mp4"] == std::make_pair(std::int64_t{1}, SegmentState::missing));
   CHECK(rows["camera_1/b0.mp4"] == std::make_pair(std::int64_t{2}, SegmentState::deleting));
   CHECK(rows["camera_1/b99.mp4"].second == SegmentState::complete);
-  auto a = db.read([&](SQLite::Database& r) { return segments::by_file(r, "camera_1/a.mp4"); });
+  auto a = db.reader().segment_by_file("camera_1/a.mp4");
   REQUIRE(a);
   CHECK(a->duration == Micros{60'000'000});
   CHECK(a->size_bytes == 1000);

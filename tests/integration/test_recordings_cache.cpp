@@ -121,27 +121,27 @@ TEST_CASE("segment versions move per camera, and for all cameras when rows are d
   TempDir dir;
   Database db(dir.path() / "index.db");
   auto now = parse_rfc3339("2025-03-01T00:00:00Z");
-  db.write([&](SQLite::Database& w) {
-    w.exec("INSERT INTO cameras (id, path, name, plan, origin, created_us, updated_us) VALUES "
+  db.write([&](Writer& w) {
+    w.connection().exec("INSERT INTO cameras (id, path, name, plan, origin, created_us, updated_us) VALUES "
            "('a', 'cam_a', 'a', 'basic', 'config', 0, 0), ('b', 'cam_b', 'b', 'basic', 'config', 0, 0)");
   });
   auto a0 = db.segments_version("a"), b0 = db.segments_version("b");
-  db.write([&](SQLite::Database& w) { segments::completed(w, "a", "cam_a/1.mp4", now, std::chrono::seconds{60}, 10, now, now); });
+  db.write([&](Writer& w) { w.segment_completed("a", "cam_a/1.mp4", now, std::chrono::seconds{60}, 10, now, now); });
   auto a1 = db.segments_version("a"), b1 = db.segments_version("b");
   CHECK(a1 > a0);
   CHECK(b1 == b0);
   // A write that changes nothing (same duration and size) moves nothing.
-  db.write([&](SQLite::Database& w) { segments::completed(w, "a", "cam_a/1.mp4", now, std::chrono::seconds{60}, 10, now, now); });
+  db.write([&](Writer& w) { w.segment_completed("a", "cam_a/1.mp4", now, std::chrono::seconds{60}, 10, now, now); });
   CHECK(db.segments_version("a") == a1);
   // A failed write in a batch moves nothing it did not commit... but never hides a change either.
-  CHECK_THROWS(db.write([&](SQLite::Database& w) {
-    segments::completed(w, "b", "cam_b/1.mp4", now, std::chrono::seconds{60}, 10, now, now);
+  CHECK_THROWS(db.write([&](Writer& w) {
+    w.segment_completed("b", "cam_b/1.mp4", now, std::chrono::seconds{60}, 10, now, now);
     throw std::runtime_error("rolled back");
   }));
-  CHECK(db.read([](SQLite::Database& r) { return r.execAndGet("SELECT count(*) FROM segments WHERE camera_id = 'b'").getInt(); }) == 0);
+  CHECK(db.reader().segment_summary("b").segments == 0);
   auto b2 = db.segments_version("b");
   // Deleting rows does not say whose they were: every camera's version moves.
-  db.write([&](SQLite::Database& w) { w.exec("DELETE FROM segments WHERE file = 'cam_a/1.mp4'"); });
+  db.write([&](Writer& w) { w.connection().exec("DELETE FROM segments WHERE file = 'cam_a/1.mp4'"); });
   CHECK(db.segments_version("a") > a1);
   CHECK(db.segments_version("b") > b2);
 }

@@ -248,7 +248,7 @@ TEST_CASE("reconciliation matches whole names below the root: nested paths, othe
     return rel;
   };
   auto state_of = [&](const std::string& rel) {
-    auto row = server.app().database().read([&](SQLite::Database& r) { return segments::by_file(r, rel); });
+    auto row = server.app().database().reader().segment_by_file(rel);
     return row ? std::string(segment_state_name(row->state)) : std::string("not indexed");
   };
   const std::string a = put("camera_1", t0);

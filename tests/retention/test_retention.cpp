@@ -11,11 +11,7 @@
 #include <set>
 
 #include "config/config.hpp"
-#include "index/audit.hpp"
-#include "index/cameras.hpp"
-#include "index/clips.hpp"
-#include "index/notifications.hpp"
-#include "index/segments.hpp"
+#include "index/fragments.hpp"
 #include "retention/retention.hpp"
 #include "support/fake_clock.hpp"
 #include "support/media.hpp"
@@ -64,9 +60,9 @@ struct Fixture {
   }
 
   void add_camera(const std::string& id, const std::string& plan, std::optional<Micros> override_value = {}) {
-    db->write([&](SQLite::Database& w) {
+    db->write([&](Writer& w) {
       Camera c{id, "camera_" + id, id, "", plan, override_value, true, "tcp", CameraOrigin::config};
-      cameras::upsert(w, c, clock.now());
+      w.upsert_camera(c, clock.now());
     });
   }
 
@@ -77,18 +73,18 @@ struct Fixture {
                                    start.time_since_epoch().count());
     fs::create_directories((root / file).parent_path());
     std::ofstream(root / file) << std::string(static_cast<size_t>(bytes), 'x');
-    auto row = db->write([&](SQLite::Database& w) {
-      auto cam = cameras::get(w, camera);
+    auto row = db->write([&](Writer& w) {
+      auto cam = w.camera(camera);
       Micros ret = config.retention_for(cam->camera.plan, cam->camera.retention_override);
-      if (state == SegmentState::recording) segments::created(w, camera, file, start, start + ret, clock.now());
-      else segments::completed(w, camera, file, start, seconds{60}, bytes, start + ret, clock.now());
-      return segments::by_file(w, file);
+      if (state == SegmentState::recording) w.segment_created(camera, file, start, start + ret, clock.now());
+      else w.segment_completed(camera, file, start, seconds{60}, bytes, start + ret, clock.now());
+      return w.segment_by_file(file);
     });
     return row->id;
   }
 
   std::optional<Segment> get(std::int64_t id) {
-    return db->read([&](SQLite::Database& r) { return segments::get(r, id); });
+    return db->reader().segment(id);
   }
   bool on_disk(std::int64_t id, const std::string& file) { return get(id).has_value() && fs::exists(root / file); }
   std::string file_of(std::int64_t id) { return get(id)->file; }
@@ -132,7 +128,7 @@ TEST_CASE("expired segments are announced first and deleted a lead time later", 
   CHECK(f.retention->run_pass().deleted == 1);
   CHECK(f.get(young));
 
-  auto audit_rows = f.db->read([&](SQLite::Database& db) { return audit::query(db, std::nullopt, std::nullopt, std::nullopt, 10); });
+  auto audit_rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   REQUIRE(audit_rows.size() == 2);
   CHECK(audit_rows[1].reason == "retention");
   CHECK(audit_rows[1].outcome == "deleted");
@@ -140,7 +136,7 @@ TEST_CASE("expired segments are announced first and deleted a lead time later", 
   CHECK(audit_rows[1].size_bytes == 10);
 
   // The expiry notice: grouped per camera with counts, bytes and the range.
-  auto notes = f.db->read([&](SQLite::Database& db) { return notifications::list(db, 10); });
+  auto notes = f.db->reader().recent_notifications(10);
   REQUIRE(notes.size() == 2);
   json p = json::parse(notes[1].payload);
   CHECK(p["kind"] == "expiry");
@@ -160,7 +156,7 @@ TEST_CASE("permanent, clip and recording segments are never deleted, by any path
   auto plain = f.segment("a", hours{24 * 9});
   f.retention->set_permanent(perm, true);
   auto clip_start = f.get(in_clip)->start + seconds{30};
-  f.db->write([&](SQLite::Database& w) { clips::add(w, "a", clip_start, clip_start + seconds{10}, "evidence", f.clock.now()); });
+  f.db->write([&](Writer& w) { w.add_clip("a", clip_start, clip_start + seconds{10}, "evidence", f.clock.now()); });
 
   for (int i = 0; i < 5; ++i) {
     f.retention->run_pass();
@@ -193,7 +189,7 @@ TEST_CASE("unmarking or deleting a clip gives a notice before any deletion", "[r
   auto clipped = f.segment("a", hours{24 * 30} - minutes{5});
   f.retention->set_permanent(perm, true);
   auto start = f.get(clipped)->start;
-  auto clip = f.db->write([&](SQLite::Database& w) { return clips::add(w, "a", start, start + seconds{60}, "", f.clock.now()); });
+  auto clip = f.db->write([&](Writer& w) { return w.add_clip("a", start, start + seconds{60}, "", f.clock.now()); });
   f.retention->run_pass();
   f.retention->set_permanent(perm, false);
   f.retention->remove_clip(clip.id);
@@ -219,16 +215,12 @@ TEST_CASE("a plan change recomputes expiries with the notice rule", "[retention]
   CHECK(f.get(s14)->notified_at);
   // Downgrade to basic: s10 is late (needs a notice first), s14 was announced and keeps its time.
   auto announced = *f.get(s14)->expires_at;
-  f.db->write([&](SQLite::Database& w) {
-    Retention::apply_camera_retention(w, "b", hours{24 * 7}, f.clock.now(), hours{24});
-  });
+  f.db->write([&](Writer& w) { w.apply_camera_retention("b", hours{24 * 7}, f.clock.now() + hours{24}); });
   CHECK(f.get(s10)->expires_at == f.clock.now() + hours{24});
   CHECK_FALSE(f.get(s10)->notified_at);
   CHECK(f.get(s14)->expires_at == announced);
   // Upgrade far away: plain rule, no notice pending.
-  f.db->write([&](SQLite::Database& w) {
-    Retention::apply_camera_retention(w, "b", hours{24 * 30}, f.clock.now(), hours{24});
-  });
+  f.db->write([&](Writer& w) { w.apply_camera_retention("b", hours{24 * 30}, f.clock.now() + hours{24}); });
   CHECK(f.get(s10)->expires_at == f.get(s10)->start + hours{24 * 30});
   CHECK_FALSE(f.get(s10)->notified_at);
   // The preview answers "what would basic delete now" without touching anything.
@@ -244,14 +236,14 @@ TEST_CASE("a pass interrupted after marking is finished at the next one", "[rete
   auto b = f.segment("a", hours{24 * 9} + minutes{1});
   std::string fa = f.file_of(a), fb = f.file_of(b);
   // The state a crash leaves: rows marked deleting, one file already unlinked.
-  f.db->write([&](SQLite::Database& w) { w.exec("UPDATE segments SET state = 'deleting', delete_reason = 'retention'"); });
+  f.db->write([&](Writer& w) { w.connection().exec("UPDATE segments SET state = 'deleting', delete_reason = 'retention'"); });
   fs::remove(f.root / fa);
   auto r = f.retention->run_pass();
   CHECK(r.recovered == 2);
   CHECK_FALSE(f.get(a));
   CHECK_FALSE(f.get(b));
   CHECK_FALSE(fs::exists(f.root / fb));
-  auto rows = f.db->read([&](SQLite::Database& db) { return audit::query(db, std::nullopt, std::nullopt, std::nullopt, 10); });
+  auto rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   std::set<std::string> outcomes;
   for (const auto& e : rows) outcomes.insert(e.outcome);
   CHECK(outcomes == std::set<std::string>{"already gone", "deleted"});
@@ -267,12 +259,12 @@ TEST_CASE("deletion never leaves the recordings root, symlinks included", "[rete
   fs::create_directories(f.root / "camera_a");
   fs::create_symlink(outside.path() / "precious.mp4", f.root / "camera_a" / "link.mp4");
   fs::create_directory_symlink(outside.path() / "dir", f.root / "camera_z");
-  f.db->write([&](SQLite::Database& w) {
+  f.db->write([&](Writer& w) {
     auto old = f.clock.now() - hours{24 * 30};
-    segments::completed(w, "a", "camera_a/link.mp4", old, seconds{60}, 7, old, f.clock.now());
-    segments::completed(w, "a", "camera_z/x.mp4", old, seconds{60}, 7, old, f.clock.now());
-    segments::completed(w, "a", "../escape.mp4", old, seconds{60}, 7, old, f.clock.now());
-    w.exec("UPDATE segments SET notified_us = 1");
+    w.segment_completed("a", "camera_a/link.mp4", old, seconds{60}, 7, old, f.clock.now());
+    w.segment_completed("a", "camera_z/x.mp4", old, seconds{60}, 7, old, f.clock.now());
+    w.segment_completed("a", "../escape.mp4", old, seconds{60}, 7, old, f.clock.now());
+    w.connection().exec("UPDATE segments SET notified_us = 1");
   });
   std::ofstream(f.dir.path() / "escape.mp4") << "outside by ..";
   auto r = f.retention->run_pass();
@@ -280,7 +272,7 @@ TEST_CASE("deletion never leaves the recordings root, symlinks included", "[rete
   CHECK(fs::exists(outside.path() / "precious.mp4"));
   CHECK(fs::exists(outside.path() / "dir" / "x.mp4"));
   CHECK(fs::exists(f.dir.path() / "escape.mp4"));
-  auto rows = f.db->read([&](SQLite::Database& db) { return audit::query(db, std::nullopt, std::nullopt, std::nullopt, 10); });
+  auto rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   REQUIRE(rows.size() == 3);
   for (const auto& e : rows) CHECK(e.outcome == "refused: outside the recordings root (file left in place)");
 }
@@ -301,11 +293,11 @@ TEST_CASE("the disk guard deletes what expires soonest until free space is back 
   CHECK(f.get(s3));
   CHECK(f.get(kept));
   CHECK_FALSE(r.disk_alert);
-  auto notes = f.db->read([&](SQLite::Database& db) { return notifications::list(db, 10); });
+  auto notes = f.db->reader().recent_notifications(10);
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].kind == "disk");
   CHECK(json::parse(notes[0].payload)["deleted"]["a"]["count"] == 1);
-  auto rows = f.db->read([&](SQLite::Database& db) { return audit::query(db, std::nullopt, std::nullopt, std::nullopt, 10); });
+  auto rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   CHECK(rows.at(0).reason == "disk");
 }
 
@@ -330,8 +322,8 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
   std::vector<std::int64_t> clip_ids;
   for (int i = 0; i < 15; ++i) {
     TimePoint s = f.clock.now() - minutes{pick(0, 40 * 24 * 60)};
-    clip_ids.push_back(f.db->write([&](SQLite::Database& w) {
-      return clips::add(w, cams[static_cast<size_t>(pick(0, 2))], s, s + minutes{pick(1, 600)}, "", f.clock.now()).id;
+    clip_ids.push_back(f.db->write([&](Writer& w) {
+      return w.add_clip(cams[static_cast<size_t>(pick(0, 2))], s, s + minutes{pick(1, 600)}, "", f.clock.now()).id;
     }));
   }
 
@@ -345,7 +337,7 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
       case 0: {  // a plan change
         auto cam = cams[static_cast<size_t>(pick(0, 2))];
         Micros ret = hours{24 * pick(1, 20)};
-        f.db->write([&](SQLite::Database& w) { Retention::apply_camera_retention(w, cam, ret, f.clock.now(), hours{24}); });
+        f.db->write([&](Writer& w) { w.apply_camera_retention(cam, ret, f.clock.now() + hours{24}); });
         for (auto id : ids) if (camera_of[id] == cam) reset.insert(id);
         break;
       }
@@ -372,19 +364,20 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
       std::optional<TimePoint> expires, notified;
     };
     std::map<std::int64_t, Before> before;
-    f.db->read([&](SQLite::Database& r) {
-      SQLite::Statement q(r, std::string("SELECT s.id, s.permanent OR s.state = 'recording' OR ") + clips::kInClip +
-                                 ", s.expires_us, s.notified_us FROM segments s");
-      while (q.executeStep()) {
-        Before b{q.getColumn(1).getInt() != 0, TimePoint{Micros{q.getColumn(2).getInt64()}}, std::nullopt};
-        if (!q.getColumn(3).isNull()) b.notified = TimePoint{Micros{q.getColumn(3).getInt64()}};
-        before[q.getColumn(0).getInt64()] = b;
+    {
+      auto r = f.db->reader();
+      auto q = r.connection().prepare(std::string("SELECT s.id, s.permanent OR s.state = 'recording' OR ") +
+                                      index::kInClip + ", s.expires_us, s.notified_us FROM segments s");
+      while (q->step()) {
+        Before b{q->int64(1) != 0, q->time(2), std::nullopt};
+        b.notified = q->optional_time(3);
+        before[q->int64(0)] = b;
       }
-    });
+    }
     f.retention->run_pass();
     auto now = f.clock.now();
     // Notices written by this pass.
-    auto notes = f.db->read([&](SQLite::Database& r) { return notifications::list(r, 1000); });
+    auto notes = f.db->reader().recent_notifications(1000);
     for (const auto& n : notes) {
       if (n.id <= last_note || n.kind != "expiry") continue;
       json payload = json::parse(n.payload);
@@ -407,11 +400,12 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
       bool prot = s->permanent || s->state == SegmentState::recording || b.protected_;
       if (!prot && s->expires_at && *s->expires_at <= now && s->notified_at) {
         // Still here although expired and announced: only allowed when a clip protects it.
-        bool in_clip = f.db->read([&](SQLite::Database& r) {
-          SQLite::Statement q(r, std::string("SELECT ") + clips::kInClip + " FROM segments s WHERE s.id = ?1");
-          q.bind(1, static_cast<int64_t>(id));
-          return q.executeStep() && q.getColumn(0).getInt() != 0;
-        });
+        bool in_clip = [&] {
+          auto r = f.db->reader();
+          auto q = r.connection().prepare(std::string("SELECT ") + index::kInClip + " FROM segments s WHERE s.id = ?1");
+          q->bind(1, id);
+          return q->step() && q->int64(0) != 0;
+        }();
         INFO("segment " << id << " expired and announced but kept at pass " << pass);
         CHECK(in_clip);
       }

@@ -133,16 +133,16 @@ TEST_CASE("a cleanup killed mid-pass leaves index and disk in agreement after th
   TimePoint t0 = parse_rfc3339("2025-01-01T00:00:00Z");
   {
     Database db(server.dir() / "var" / "index.db");
-    db.write([&](SQLite::Database& w) {
-      SQLite::Statement q(w, "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, "
-                             "notified_us, created_us, updated_us) VALUES ('1', ?1, ?2, 60000000, 1, 'complete', ?2, 1, 1, 1)");
+    db.write([&](Writer& w) {
+      auto q = w.connection().prepare("INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, "
+                                      "notified_us, created_us, updated_us) VALUES ('1', ?1, ?2, 60000000, 1, 'complete', ?2, 1, 1, 1)");
       for (int i = 0; i < kCount; ++i) {
         TimePoint start = t0 + std::chrono::minutes{i};
         std::string rel = rp.encode("camera_1", start);
-        q.bind(1, rel);
-        q.bind(2, static_cast<int64_t>(start.time_since_epoch().count()));
-        q.exec();
-        q.reset();
+        q->bind(1, rel);
+        q->bind(2, start);
+        q->exec();
+        q->reset();
       }
     });
   }
@@ -169,10 +169,16 @@ TEST_CASE("a cleanup killed mid-pass leaves index and disk in agreement after th
   INFO("files left when killed: " << left_after_kill);
   CHECK(left_after_kill < static_cast<std::size_t>(kCount));
 
+  auto count = [](Reader& r, const char* sql) {
+    auto q = r.connection().prepare(sql);
+    q->step();
+    return q->int64(0);
+  };
   // The index and the disk agree on what is left, with no row in between states.
   {
     Database db(server.dir() / "var" / "index.db");
-    auto deleting = db.read([](SQLite::Database& r) { return r.execAndGet("SELECT count(*) FROM segments WHERE state = 'deleting'").getInt(); });
+    auto r = db.reader();
+    auto deleting = count(r, "SELECT count(*) FROM segments WHERE state = 'deleting'");
     INFO("rows left deleting by the kill: " << deleting);
   }
   auto second = procs.wait(procs.launch(cleanup, {}), std::chrono::seconds{60});
@@ -180,9 +186,8 @@ TEST_CASE("a cleanup killed mid-pass leaves index and disk in agreement after th
   CHECK(second.exit_code == 0);
   CHECK(count_files() == 0);
   Database db(server.dir() / "var" / "index.db");
-  db.read([&](SQLite::Database& r) {
-    CHECK(r.execAndGet("SELECT count(*) FROM segments").getInt() == 0);
-    CHECK(r.execAndGet("SELECT count(DISTINCT segment_id) FROM audit").getInt() == kCount);
-  });
+  auto r = db.reader();
+  CHECK(count(r, "SELECT count(*) FROM segments") == 0);
+  CHECK(count(r, "SELECT count(DISTINCT segment_id) FROM audit") == kCount);
   (void)killed;
 }

@@ -41,8 +41,8 @@ TEST_CASE("a receiver that is down loses nothing and gets each notification once
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
   // A second URL nobody listens on: it keeps retrying without blocking the first.
   const std::string dead = "http://127.0.0.1:1/hook";
-  db.write([&](SQLite::Database& w) {
-    for (int i = 0; i < 3; ++i) notifications::add(w, "expiry", "1", R"({"kind":"expiry","count":1})", {url, dead}, clock.now());
+  db.write([&](Writer& w) {
+    for (int i = 0; i < 3; ++i) w.add_notification("expiry", "1", R"({"kind":"expiry","count":1})", {url, dead}, clock.now());
   });
   WebhookDelivery delivery(db, clock, std::chrono::seconds{2});
   std::size_t delivered = 0;
@@ -56,7 +56,7 @@ TEST_CASE("a receiver that is down loses nothing and gets each notification once
   CHECK(accepted.size() == 3);
   for (const auto& [id, n] : accepted) CHECK(n == 1);
 
-  auto list = db.read([&](SQLite::Database& r) { return notifications::list(r, 10); });
+  auto list = db.reader().recent_notifications(10);
   REQUIRE(list.size() == 3);
   for (const auto& n : list) {
     REQUIRE(n.deliveries.size() == 2);
@@ -66,6 +66,6 @@ TEST_CASE("a receiver that is down loses nothing and gets each notification once
     CHECK_FALSE(n.deliveries[1].last_error.empty());
   }
   // Retries back off: the dead URL's next attempt moves further out.
-  auto due_now = db.read([&](SQLite::Database& r) { return notifications::due(r, clock.now(), 10); });
+  auto due_now = db.reader().due_deliveries(clock.now(), 10);
   CHECK(due_now.size() <= 3);
 }

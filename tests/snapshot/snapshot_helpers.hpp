@@ -115,7 +115,7 @@ struct SnapshotIndex {
     cam.path = "camera_1";
     cam.name = "Front door";
     cam.plan = "basic";
-    db.write([&](SQLite::Database& w) { cameras::upsert(w, cam, Clock().now()); });
+    db.write([&](Writer& w) { w.upsert_camera(cam, Clock().now()); });
   }
   // Copies made segments to <root>/camera_1/seg_N.mp4 and indexes them, `seconds` apart from first.
   std::vector<std::string> add_segments(const std::vector<std::filesystem::path>& made, TimePoint first, double seconds) {
@@ -127,17 +127,15 @@ struct SnapshotIndex {
       std::filesystem::create_directories(root / "camera_1");
       std::filesystem::copy_file(made[i], root / rel, std::filesystem::copy_options::overwrite_existing);
       auto size = static_cast<std::int64_t>(std::filesystem::file_size(root / rel));
-      db.write([&](SQLite::Database& w) {
-        segments::completed(w, "1", rel, start, step, size, std::nullopt, Clock().now());
-      });
+      db.write([&](Writer& w) { w.segment_completed("1", rel, start, step, size, std::nullopt, Clock().now()); });
       files.push_back(rel);
       start += step;
     }
     return files;
   }
   void set_active(bool active) {
-    db.write([&](SQLite::Database& w) {
-      cameras::apply_status(w, "1", active ? StreamState::active : StreamState::stopped, Clock().now(), "rtspSource");
+    db.write([&](Writer& w) {
+      w.apply_stream_status("1", active ? StreamState::active : StreamState::stopped, Clock().now(), "rtspSource");
     });
   }
 };

@@ -1,0 +1,119 @@
+// The SQLite schema, version by version (PRAGMA user_version).
+#include "index/schema_sqlite.hpp"
+
+namespace hs::index {
+
+namespace {
+
+const Migration kMigrations[] = {
+    // 1: cameras, stream status, segments, event log.
+    {1, R"sql(
+CREATE TABLE cameras (
+  id             TEXT PRIMARY KEY,
+  path           TEXT NOT NULL UNIQUE,
+  name           TEXT NOT NULL,
+  source         TEXT NOT NULL DEFAULT '',
+  plan           TEXT NOT NULL,
+  retention_us   INTEGER,
+  record         INTEGER NOT NULL DEFAULT 1,
+  rtsp_transport TEXT NOT NULL DEFAULT 'tcp',
+  origin         TEXT NOT NULL CHECK (origin IN ('config', 'api', 'discovered')),
+  removed_us     INTEGER,
+  created_us     INTEGER NOT NULL,
+  updated_us     INTEGER NOT NULL
+);
+CREATE TABLE stream_status (
+  camera_id   TEXT PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+  state       TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'error')),
+  since_us    INTEGER NOT NULL,
+  event_us    INTEGER NOT NULL,
+  source_type TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE segments (
+  id            INTEGER PRIMARY KEY,
+  camera_id     TEXT NOT NULL REFERENCES cameras(id),
+  file          TEXT NOT NULL UNIQUE,
+  start_us      INTEGER NOT NULL,
+  duration_us   INTEGER,
+  size_bytes    INTEGER NOT NULL DEFAULT 0,
+  state         TEXT NOT NULL CHECK (state IN ('recording', 'complete', 'missing', 'deleting')),
+  permanent     INTEGER NOT NULL DEFAULT 0,
+  expires_us    INTEGER,
+  notified_us   INTEGER,
+  created_us    INTEGER NOT NULL,
+  updated_us    INTEGER NOT NULL
+);
+CREATE INDEX segments_camera_start ON segments (camera_id, start_us);
+CREATE INDEX segments_expiry ON segments (expires_us) WHERE permanent = 0;
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  at_us       INTEGER NOT NULL,
+  received_us INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  camera_id   TEXT,
+  segment     TEXT,
+  outcome     TEXT NOT NULL,
+  detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_at ON events (at_us);
+)sql"},
+    // 2: retention: permanent clips, deletion audit, notifications with their deliveries, the
+    // retention each camera's expiries were computed with.
+    {2, R"sql(
+ALTER TABLE segments ADD COLUMN delete_reason TEXT;
+ALTER TABLE cameras ADD COLUMN applied_retention_us INTEGER;
+CREATE INDEX segments_deleting ON segments (state) WHERE state = 'deleting';
+CREATE TABLE clips (
+  id          INTEGER PRIMARY KEY,
+  camera_id   TEXT NOT NULL REFERENCES cameras(id),
+  start_us    INTEGER NOT NULL,
+  end_us      INTEGER NOT NULL CHECK (end_us > start_us),
+  label       TEXT NOT NULL DEFAULT '',
+  created_us  INTEGER NOT NULL
+);
+CREATE INDEX clips_camera_start ON clips (camera_id, start_us);
+CREATE TABLE audit (
+  id          INTEGER PRIMARY KEY,
+  at_us       INTEGER NOT NULL,
+  segment_id  INTEGER NOT NULL,
+  camera_id   TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  start_us    INTEGER NOT NULL,
+  size_bytes  INTEGER NOT NULL,
+  reason      TEXT NOT NULL CHECK (reason IN ('retention', 'disk', 'manual')),
+  outcome     TEXT NOT NULL
+);
+CREATE INDEX audit_camera_at ON audit (camera_id, at_us);
+CREATE INDEX audit_at ON audit (at_us);
+CREATE TABLE notifications (
+  id          INTEGER PRIMARY KEY,
+  created_us  INTEGER NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('expiry', 'disk', 'alert')),
+  camera_id   TEXT,
+  payload     TEXT NOT NULL
+);
+CREATE TABLE deliveries (
+  id              INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+  url             TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'delivered')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_us INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_us    INTEGER
+);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'delivered';
+)sql"},
+    // 3: no query reads the event log by time (it is read newest first, by id): its time index
+    // only cost every hook one more B-tree write.
+    {3, R"sql(
+DROP INDEX events_at;
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> sqlite_migrations() { return kMigrations; }
+
+}  // namespace hs::index
