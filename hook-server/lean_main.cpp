@@ -1,11 +1,12 @@
 // hook-server: the executable MediaMTX spawns for every hook, kept lean so that a spawn costs about
-// as much as /bin/true. It handles the common `hook` case itself, linking only what that needs
-// (libstdc++ and yaml-cpp statically, header-only fmt/json, a loopback HTTP/1.1 POST over a socket):
-// no libav, SQLite, httplib/OpenSSL or spdlog to load. Everything else — other subcommands, --help,
-// --version, options it does not know, https URLs, host names, and every delivery that fails — is
-// handed to hook-server-full (installed beside it) by exec with the same arguments, so behaviour and
-// messages stay those of the full CLI (hook-server/main.cpp). A failed delivery is handed over with
-// its reason in HOOK_SERVER_DELIVERY_FAILED, and the full client spools without posting again.
+// as much as /bin/true. It handles the `hook` command itself — the POST over a loopback socket, and
+// the spool when the server cannot take the event — linking only what that needs (header-only
+// fmt/json, yaml-cpp and the C++ runtime statically; the whole binary is static where the toolchain
+// allows, so it also runs in MediaMTX's official image, which has no libc). Everything else — other
+// subcommands, --help, --version, options it does not know, https URLs and host names — is handed
+// to hook-server-full (installed beside it) by exec with the same arguments, so behaviour and
+// messages stay those of the full CLI (hook-server/main.cpp). Where hook-server-full is absent (that
+// image), an event it would have needed for is spooled with the reason.
 //
 // Measured in bench/hook_client.sh: see docs/BENCHMARKS.md.
 #include <arpa/inet.h>
@@ -28,6 +29,7 @@
 #include <string>
 
 #include "domain/hook_event.hpp"
+#include "hooks/hook_delivery.hpp"
 #include "hooks/hook_payload.hpp"
 #include "util/error.hpp"
 
@@ -38,12 +40,17 @@ namespace {
 namespace fs = std::filesystem;
 using namespace hs;
 
-[[noreturn]] void exec_full(char** argv) {
+// Replaces this process with hook-server-full; returns only when that cannot be run, with errno set.
+void exec_full(char** argv) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   fs::path full = (ec ? fs::path(argv[0]).parent_path() : self.parent_path()) / "hook-server-full";
   ::execv(full.c_str(), argv);
-  std::cerr << "hook-server: cannot run " << full.string() << ": " << std::strerror(errno) << "\n";
+}
+
+[[noreturn]] void exec_full_or_exit(char** argv) {
+  exec_full(argv);
+  std::cerr << "hook-server: cannot run hook-server-full beside this program: " << std::strerror(errno) << "\n";
   std::exit(1);
 }
 
@@ -93,6 +100,7 @@ std::optional<Args> parse_args(int argc, char** argv) {
 struct Target {
   std::string url = "http://127.0.0.1:9980";
   std::string secret;
+  fs::path spool;  // <data_dir>/spool; empty without a config file
 };
 
 std::string client_host(const std::string& host) {
@@ -127,7 +135,14 @@ std::optional<Target> read_config(const std::string& file) {
         t.secret = h.Scalar();
       }
     }
-    if (auto d = root["data_dir"]; d && (!d.IsScalar() || d.Scalar().empty())) return std::nullopt;
+    // data_dir resolves against the config file's folder, as load_config does.
+    fs::path dir = fs::absolute(file).parent_path();
+    fs::path data_dir = dir / "var";
+    if (auto d = root["data_dir"]) {
+      if (!d.IsScalar() || d.Scalar().empty()) return std::nullopt;
+      data_dir = fs::path(d.Scalar()).is_relative() ? dir / d.Scalar() : fs::path(d.Scalar());
+    }
+    t.spool = (data_dir / "spool").lexically_normal();
     if (const char* v = std::getenv("HOOK_SERVER_HOOK_SECRET"); v && *v) t.secret = v;
     t.url = "http://" + client_host(host) + ":" + std::to_string(port);
   } catch (const std::exception&) {
@@ -231,22 +246,22 @@ Reply post(const sockaddr_in& addr, const std::string& request) {
 
 int main(int argc, char** argv) {
   auto args = parse_args(argc, argv);
-  if (!args) exec_full(argv);
+  if (!args) exec_full_or_exit(argv);
   // An unknown event gets the full client's message.
   auto kind = parse_hook_kind(args->event);
-  if (!kind) exec_full(argv);
+  if (!kind) exec_full_or_exit(argv);
 
   Target t;
   if (!args->config.empty()) {
     auto c = read_config(args->config);
-    if (!c) exec_full(argv);
+    if (!c) exec_full_or_exit(argv);
     t = *c;
   }
   if (const char* v = std::getenv("HOOK_SERVER_URL"); v && *v) t.url = v;
+  if (const char* v = std::getenv("HOOK_SERVER_SPOOL"); v && *v) t.spool = v;
   if (const char* v = std::getenv("HOOK_SERVER_HOOK_SECRET"); v && *v) t.secret = v;
   if (!args->url.empty()) t.url = args->url;
-  auto addr = parse_url(t.url);
-  if (!addr) exec_full(argv);
+  if (!args->spool.empty()) t.spool = args->spool;
 
   std::map<std::string, std::string> vars;
   for (char** e = environ; e && *e; ++e) {
@@ -262,10 +277,18 @@ int main(int argc, char** argv) {
   auto payload = make_hook_payload(*kind, vars, clock.now(), ec ? std::string() : cwd.string());
   try {
     make_hook_event(*kind, vars, clock.now(), "");
-  } catch (const BadInput&) {
-    exec_full(argv);  // the full client prints the reason and exits 2 without posting
+  } catch (const BadInput& e) {
+    return hook_exit_code(hook_malformed(args->event, e.what(), std::cerr));
   }
   std::string body = payload.dump();
+
+  auto addr = parse_url(t.url);
+  if (!addr) {
+    // https and host names are the full client's; without it (a static image), keep the event.
+    exec_full(argv);
+    std::string reason = "only http://<IPv4>:<port> URLs work without hook-server-full beside this program";
+    return hook_exit_code(spool_or_lose(args->event, body, t.url, t.spool, reason, std::cerr));
+  }
   std::string request = "POST /hooks/" + std::string(hook_kind_name(*kind)) + " HTTP/1.1\r\nHost: " +
                         t.url.substr(7) + "\r\nContent-Type: application/json\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\nConnection: close\r\n";
@@ -274,17 +297,8 @@ int main(int argc, char** argv) {
 
   Reply r = post(*addr, request);
   if (r.status >= 200 && r.status < 300) return 0;
-  if (r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429) {
-    std::string message = r.body;
-    try {
-      message = nlohmann::json::parse(r.body).at("error").get<std::string>();
-    } catch (const std::exception&) {
-    }
-    std::cerr << "hook-server hook " << args->event << ": server refused the event (" << r.status << "): " << message << "\n";
-    return 2;
-  }
-  // Not delivered: the full client spools (or reports the loss) with this reason, without posting again.
+  if (r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429)
+    return hook_exit_code(hook_refused(args->event, r.status, r.body, std::cerr));
   std::string reason = r.status ? "server answered " + std::to_string(r.status) : r.error;
-  ::setenv("HOOK_SERVER_DELIVERY_FAILED", reason.c_str(), 1);
-  exec_full(argv);
+  return hook_exit_code(spool_or_lose(args->event, body, t.url, t.spool, reason, std::cerr));
 }

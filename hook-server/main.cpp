@@ -1,10 +1,13 @@
 // hook-server: the command line. Each subcommand reads as its steps; the work lives in src/.
 //   serve       load config -> open index -> start worker -> serve HTTP -> stop on SIGINT/SIGTERM
 //   hook EVENT  read MTX_* -> POST to the server -> spool when it is unreachable -> exit
-//   reconcile   load config -> open index -> one reconciliation pass -> report
-//   gen-config  load config -> cameras (file + API) -> write mediamtx.yml (or --check: diff, exit 1)
-//   cleanup     load config -> open index -> one retention pass (or --dry-run: what it would do)
+//   reconcile   load config -> open index -> ingest the spool -> one reconciliation pass -> report
+//   gen-config  load config -> cameras (file + API cameras recorded in mediamtx.yml; no index) ->
+//               hook command checked -> write mediamtx.yml (or --check: diff, exit 1)
+//   cleanup     load config -> open index -> cameras' retention in line -> one retention pass
+//               (or --dry-run: what it would do)
 //   keys rotate load config -> add a signing key to the key store (--now: replace every key)
+//   doctor      every check of src/app/doctor.hpp, one line each (or --json); exit 0/1/2
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>
@@ -16,12 +19,16 @@
 
 #include "access/issuer.hpp"
 #include "access/key_store.hpp"
+#include "app/doctor.hpp"
+#include "app/maintenance.hpp"
 #include "app/server_app.hpp"
 #include "config/config.hpp"
 #include "hooks/hook_client.hpp"
+#include "mediamtx/camera_path.hpp"
 #include "mediamtx/config_gen.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/progress.hpp"
 
 extern char** environ;
 
@@ -33,8 +40,15 @@ std::string client_host(const std::string& host) {
   return host == "0.0.0.0" || host == "::" || host.empty() ? "127.0.0.1" : host;
 }
 
-int serve(const std::string& config_file, const std::string& listen) {
+// The configuration, with the log format it asks for applied.
+Config configure(const std::string& config_file) {
   Config config = load_config(config_file);
+  log::set_format(config.server.log_format);
+  return config;
+}
+
+int serve(const std::string& config_file, const std::string& listen) {
+  Config config = configure(config_file);
   if (!listen.empty()) {
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw ConfigError(fmt::format("--listen: expected host:port, got {}", quote(listen)));
@@ -89,23 +103,19 @@ int hook(const std::string& event, const std::string& config_file, const std::st
   if (const char* v = std::getenv("HOOK_SERVER_HOOK_SECRET"); v && *v) o.secret = v;
   if (!url.empty()) o.url = url;
   if (!spool.empty()) o.spool_dir = spool;
-  auto result = run_hook_client(event, o, environ, std::cerr);
-  // MediaMTX ignores exit codes; they still tell a person running the command what happened.
-  switch (result) {
-    case HookDelivery::delivered:
-    case HookDelivery::spooled: return 0;
-    case HookDelivery::rejected: return 2;
-    case HookDelivery::lost: return 1;
-  }
-  return 1;
+  return hook_exit_code(run_hook_client(event, o, environ, std::cerr));
 }
 
 int reconcile(const std::string& config_file) {
-  ServerApp app(load_config(config_file));
-  app.drain_spool();
-  auto r = app.reconcile();
-  std::cout << fmt::format("{} segment files: {} added, {} finished, {} missing, {} restored, {} other files ignored ({} ms)\n",
-                           r.scanned, r.added, r.finished, r.missing, r.restored, r.ignored, r.elapsed.count() / 1000);
+  Config config = configure(config_file);
+  TerminalProgress progress;
+  auto run = run_reconcile(config, progress.fn());
+  progress.clear();
+  const auto& r = run.report;
+  std::cout << fmt::format("{} spooled events ingested; {} segment files: {} added, {} finished, {} missing, {} restored, "
+                           "{} other files ignored ({} ms)\n",
+                           run.spooled, r.scanned, r.added, r.finished, r.missing, r.restored, r.ignored,
+                           r.elapsed.count() / 1000);
   return 0;
 }
 
@@ -115,10 +125,15 @@ std::string tally_line(const Retention::CameraTally& t) {
 }
 
 int gen_config(const std::string& config_file, bool check) {
-  ServerApp app(load_config(config_file));
-  auto cameras = app.streams().managed_cameras();
+  Config config = configure(config_file);
+  // Cameras added through the API are read from the generated file, which the server rewrites when
+  // they change: gen-config never opens the index.
+  std::vector<CameraConfig> cameras = config.cameras;
+  for (auto& c : api_cameras_in_output(config)) cameras.push_back(std::move(c));
+  const char* path = std::getenv("PATH");
+  check_hook_command(config, path ? path : "");
   if (check) {
-    auto r = check_mediamtx_config(app.config(), cameras);
+    auto r = check_mediamtx_config(config, cameras);
     if (!r.changed) {
       std::cout << r.output.string() << " is up to date (" << cameras.size() << " cameras)\n";
       return 0;
@@ -127,26 +142,30 @@ int gen_config(const std::string& config_file, bool check) {
               << (r.diff.empty() || r.diff.back() == '\n' ? "" : "\n");
     return 1;
   }
-  auto r = write_mediamtx_config(app.config(), cameras);
+  auto r = write_mediamtx_config(config, cameras);
   std::cout << r.output.string() << (r.changed ? " written" : " unchanged") << " (" << cameras.size() << " cameras)\n";
   return 0;
 }
 
 int cleanup(const std::string& config_file, bool dry_run) {
-  ServerApp app(load_config(config_file));
+  Config config = configure(config_file);
   if (dry_run) {
-    auto plan = app.retention().dry_run();
+    auto plan = cleanup_dry_run(config);
     std::cout << "would delete now (expired and notified):" << (plan.deletable.empty() ? " nothing\n" : "\n");
     for (const auto& t : plan.deletable) std::cout << "  " << tally_line(t) << "\n";
     std::cout << "would notify now (deleted after the notice):" << (plan.to_notify.empty() ? " nothing\n" : "\n");
     for (const auto& t : plan.to_notify) std::cout << "  " << tally_line(t) << "\n";
     return 0;
   }
-  auto r = app.retention_pass();
-  app.deliver_notifications();
-  std::cout << fmt::format("{} deleted ({} bytes), {} deleted for disk space, {} notified, {} recovered, {} refused{}\n",
+  TerminalProgress progress;
+  auto run = run_cleanup(config, progress.fn());
+  progress.clear();
+  const auto& r = run.pass;
+  std::cout << fmt::format("{} deleted ({} bytes), {} deleted for disk space, {} notified, {} recovered, {} refused, "
+                           "{} old events removed, {} notices delivered ({} ms){}\n",
                            r.deleted, r.deleted_bytes, r.disk_deleted, r.notified, r.recovered, r.refused,
-                           r.disk_alert ? "; ALERT: " + app.retention().alert() : "");
+                           run.events_pruned, run.notices_delivered, r.elapsed.count() / 1000,
+                           r.disk_alert ? "; ALERT: " + run.alert : "");
   return r.disk_alert ? 3 : 0;
 }
 
@@ -170,6 +189,16 @@ int rotate_keys(const std::string& config_file, bool now) {
   }
   std::cout << "a running server picks the change up within seconds; MediaMTX needs no reload\n";
   return 0;
+}
+
+int doctor(const std::string& config_file, bool json) {
+  DoctorOptions options;
+  const char* path = std::getenv("PATH");
+  options.path_var = path ? path : "";
+  auto checks = run_doctor(config_file, options);
+  if (json) std::cout << doctor_json(checks).dump(2) << "\n";
+  else std::cout << doctor_text(checks);
+  return doctor_exit_code(checks);
 }
 
 }  // namespace
@@ -211,6 +240,11 @@ int main(int argc, char** argv) {
   rotate_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
   bool rotate_now = false;
   rotate_cmd->add_flag("--now", rotate_now, "a leaked key: sign with the new key at once and drop every older key");
+  auto* doctor_cmd = cli.add_subcommand("doctor", "check the setup end to end: one line per check, with a fix for each problem");
+  doctor_cmd->add_option("--config,-c", config_file, "hook-server.yml")->capture_default_str();
+  bool doctor_json = false;
+  doctor_cmd->add_flag("--json", doctor_json, "print the checks as JSON");
+  doctor_cmd->footer("Exit status: 0 all fine, 1 a warning, 2 a failure.");
 
   CLI11_PARSE(cli, argc, argv);
   try {
@@ -221,6 +255,7 @@ int main(int argc, char** argv) {
     if (*cleanup_cmd) return cleanup(config_file, dry_run);
     if (*gen_cmd) return gen_config(config_file, check);
     if (*rotate_cmd) return rotate_keys(config_file, rotate_now);
+    if (*doctor_cmd) return doctor(config_file, doctor_json);
   } catch (const std::exception& e) {
     std::cerr << "hook-server: " << e.what() << "\n";
     return 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, running and testing hook-server needs.
+# Installs every Debian package that building, running and testing hook-server needs
+# (`packaging` as an argument: also the tools of the packaging test stage).
 # Idempotent: packages already present are skipped, and apt is not touched when nothing is missing.
 set -euo pipefail
 
@@ -14,10 +15,15 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
   python3-jwt python3-cryptography
   chromium gstreamer1.0-nice gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
+  file
 )
 # Node.js and npm for the web console's packages: Debian's, unless a node is already installed (a
 # newer one from elsewhere ships its own npm, which Debian's npm package would conflict with).
 command -v npm >/dev/null || packages+=(nodejs npm)
+# `scripts/setup.sh packaging`: also what the packaging stage of scripts/test.sh checks the .deb with.
+if [[ ${1:-} == packaging ]]; then
+  packages+=(dpkg-dev fakeroot lintian systemd docker-compose)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,3 +6,6 @@ scripts/setup.sh
 scripts/build.sh
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure --timeout 300 -j "$(nproc)")
 scripts/test-browser.sh
+# The Debian package (its own Release build under /usr: a few minutes the first time).
+scripts/setup.sh packaging
+tests/packaging/package.sh

@@ -89,13 +89,7 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     }
     auto kind = parse_hook_kind(req.matches[1].str());
     if (!kind) throw NotFound(fmt::format("unknown hook event {}", quote(req.matches[1].str())));
-    nlohmann::json body;
-    try {
-      body = nlohmann::json::parse(req.body);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw BadInput(fmt::format("body: not JSON: {}", e.what()));
-    }
-    auto event = parse_hook_payload(body, kind, ctx.clock.now());
+    auto event = parse_hook_payload(json_body(req), kind, ctx.clock.now());
     auto out = ctx.ingest.apply(event);
     nlohmann::json reply{{"status", "ok"}, {"changed", out.changed}, {"camera_id", out.camera_id}};
     if (out.segment_id) reply["segment_id"] = *out.segment_id;

@@ -6,12 +6,15 @@
 #include "access/signing_key.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/utf8.hpp"
 
 namespace hs {
 
 void json_reply(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // A byte that is not UTF-8 in a message (a quoted bad value) is replaced, not thrown on: the
+  // caller's 4xx must not become a 500 while it is being written.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 void json_error(httplib::Response& res, int status, const std::string& message) {
@@ -95,6 +98,8 @@ std::int64_t id_from_path(const std::string& raw, const char* what) {
 }
 
 nlohmann::json json_body(const httplib::Request& req) {
+  if (auto at = invalid_utf8_at(req.body))
+    throw BadInput(fmt::format("body: not UTF-8: byte 0x{:02x} at offset {}", static_cast<unsigned char>(req.body[*at]), *at));
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body);

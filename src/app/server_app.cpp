@@ -7,7 +7,7 @@
 
 #include "access/admin_token.hpp"
 #include "api/web_console.hpp"
-#include "hooks/hook_payload.hpp"
+#include "ingest/spool_ingest.hpp"
 #include "util/error.hpp"
 #include "util/listen_backlog.hpp"
 #include "util/log.hpp"
@@ -66,9 +66,13 @@ ServerApp::~ServerApp() {
 }
 
 void ServerApp::sync_cameras() {
-  auto now = clock_.now();
-  CameraNaming naming(config_.mediamtx.path_prefix);
-  db_->write([&](Writer& w) {
+  sync_cameras(config_, *db_, clock_.now());
+  ingest_->invalidate_cameras();
+}
+
+void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) {
+  CameraNaming naming(config.mediamtx.path_prefix);
+  db.write([&](Writer& w) {
     // One read of the table, and no write for a camera that did not change: every start (serve and
     // each CLI command) runs this, and a statement per camera cost ~3 ms at 50 cameras.
     const auto rows = w.all_cameras();
@@ -78,7 +82,7 @@ void ServerApp::sync_cameras() {
       by_id.emplace(row.camera.id, &row);
       path_owner[row.camera.path] = row.camera.id;
     }
-    for (const auto& c : config_.cameras) {
+    for (const auto& c : config.cameras) {
       Camera cam{c.id, naming.path_for(c.id), c.name, c.source, c.plan, c.retention, c.record, c.rtsp_transport,
                  CameraOrigin::config};
       // A path first seen through hooks (discovered) becomes this configured camera.
@@ -96,11 +100,10 @@ void ServerApp::sync_cameras() {
       w.upsert_camera(cam, now);
     }
     for (const auto& row : rows) {
-      if (row.camera.origin == CameraOrigin::config && !config_.find_camera(row.camera.id))
+      if (row.camera.origin == CameraOrigin::config && !config.find_camera(row.camera.id))
         w.mark_camera_removed(row.camera.id, now);
     }
   });
-  ingest_->invalidate_cameras();
 }
 
 int ServerApp::bind() {
@@ -116,23 +119,7 @@ int ServerApp::bind() {
 }
 
 std::size_t ServerApp::drain_spool() {
-  std::size_t n = spool_.drain([&](std::string_view line, std::string& reason) {
-    try {
-      auto event = parse_hook_payload(nlohmann::json::parse(line), std::nullopt, clock_.now());
-      ingest_->apply(event);
-      return Spool::LineResult::done;
-    } catch (const BadInput& e) {
-      reason = e.what();
-      return Spool::LineResult::rejected;
-    } catch (const nlohmann::json::exception& e) {
-      reason = fmt::format("not JSON: {}", e.what());
-      return Spool::LineResult::rejected;
-    } catch (const std::exception& e) {
-      log::get("spool")->error("cannot ingest spooled event now, will retry: {}", e.what());
-      return Spool::LineResult::retry_later;
-    }
-  });
-  if (n) log::get("spool")->info("ingested {} spooled events", n);
+  std::size_t n = ingest_spool(spool_, *ingest_, clock_);
   spooled_events_ += n;
   return n;
 }
@@ -146,17 +133,19 @@ Reconciler::Report ServerApp::reconcile() {
   return r;
 }
 
-std::size_t ServerApp::prune_events() {
-  if (config_.events_keep.count() <= 0) return 0;
-  const TimePoint before = clock_.now() - config_.events_keep;
+std::size_t ServerApp::prune_events() { return prune_events(config_, *db_, clock_.now()); }
+
+std::size_t ServerApp::prune_events(const Config& config, Database& db, TimePoint now) {
+  if (config.events_keep.count() <= 0) return 0;
+  const TimePoint before = now - config.events_keep;
   constexpr int kBatch = 5000;  // one short transaction each: hooks never wait long
   std::size_t total = 0;
   for (;;) {
-    std::size_t n = db_->write([&](Writer& w) { return w.prune_events(before, kBatch); });
+    std::size_t n = db.write([&](Writer& w) { return w.prune_events(before, kBatch); });
     total += n;
     if (n < static_cast<std::size_t>(kBatch)) break;
   }
-  if (total > 0) log::get("index")->info("event log: {} entries older than {} removed", total, format_duration(config_.events_keep));
+  if (total > 0) log::get("index")->info("event log: {} entries older than {} removed", total, format_duration(config.events_keep));
   return total;
 }
 

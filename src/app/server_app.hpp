@@ -45,6 +45,10 @@ class ServerApp {
   Retention::PassReport retention_pass();
   // Removes event-log entries older than events_keep, in short transactions; returns how many.
   std::size_t prune_events();
+  static std::size_t prune_events(const Config& config, Database& db, TimePoint now);
+  // Records the cameras of hook-server.yml in the index (new, changed, removed ones), writing only
+  // what changed. Throws Error when a camera's path already belongs to another camera.
+  static void sync_cameras(const Config& config, Database& db, TimePoint now);
   std::size_t deliver_notifications();
   Retention& retention() { return *retention_; }
   StreamAdmin& streams() { return *streams_; }

@@ -260,6 +260,12 @@ DiskFloor parse_floor(const Reader& r, const YAML::Node& n, const std::string& k
 
 }  // namespace
 
+std::string default_hook_command() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/usr/bin/hook-server") : (self.parent_path() / "hook-server").string();
+}
+
 Config parse_config(const std::string& yaml, const fs::path& name) {
   Reader r(name.string());
   YAML::Node root;
@@ -275,6 +281,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
   c.mediamtx.working_dir = c.dir / "var" / "mediamtx";
   c.mediamtx.base_config = (c.dir / "../mediamtx-config/base.yml").lexically_normal();
   c.mediamtx.output = (c.dir / "../mediamtx-config/mediamtx.yml").lexically_normal();
+  c.mediamtx.hook_command = default_hook_command();
   c.retention.plans = {{"basic", std::chrono::hours{24 * 7}},
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
@@ -283,7 +290,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                           "access", "cameras"});
 
   if (auto s = root["server"]) {
-    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins"});
+    r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins", "log_format"});
     if (auto l = s["listen"]) split_listen(r, l, "server.listen", r.scalar(l, "server.listen"), c);
     r.string(s, "server", "api_token", c.server.api_token);
     r.string(s, "server", "hook_secret", c.server.hook_secret);
@@ -303,6 +310,9 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
       }
     }
     r.boolean(s, "server", "ui", c.server.ui);
+    r.string(s, "server", "log_format", c.server.log_format);
+    if (c.server.log_format != "text" && c.server.log_format != "json")
+      r.fail(s["log_format"], "server.log_format", fmt::format("expected text or json, got {}", quote(c.server.log_format)));
   }
   if (const char* t = std::getenv("HOOK_SERVER_API_TOKEN"); t && *t) c.server.api_token = t;
   if (const char* t = std::getenv("HOOK_SERVER_HOOK_SECRET"); t && *t) c.server.hook_secret = t;

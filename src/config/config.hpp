@@ -33,6 +33,10 @@ struct StreamUrls {
 struct DiskFloor {
   double percent = 5;             // used when bytes is 0
   std::uint64_t bytes = 0;
+  // The floor in bytes on a disk of `total` bytes.
+  std::uint64_t bytes_of(std::uint64_t total) const {
+    return bytes ? bytes : static_cast<std::uint64_t>(static_cast<double>(total) * percent / 100.0);
+  }
 };
 
 struct Config {
@@ -51,6 +55,7 @@ struct Config {
     // Browser origins allowed to call the API from another site (exact "scheme://host[:port]").
     std::vector<std::string> cors_origins;
     bool ui = true;             // the web console at /ui/ (src/api/web_console.hpp)
+    std::string log_format = "text";  // text | json (one object per line); every line has its component
   } server;
 
   // Who may watch what (docs/access.md). jwt: hook-server issues viewer tokens that MediaMTX
@@ -78,7 +83,7 @@ struct Config {
     Micros part_duration = std::chrono::seconds{1};
     std::string timezone = "local";
     std::string path_prefix = "camera_";
-    std::string hook_command = "/usr/local/bin/hook-server";
+    std::string hook_command;  // default: default_hook_command()
     std::string api_url;
     std::filesystem::path base_config;
     std::filesystem::path output;
@@ -127,6 +132,11 @@ struct Config {
 Config load_config(const std::filesystem::path& file);
 // The same from text; `name` is used in messages and its folder for relative paths.
 Config parse_config(const std::string& yaml, const std::filesystem::path& name);
+
+// The default mediamtx.hook_command: the `hook-server` beside the running program (hook-server and
+// hook-server-full are built and installed side by side), so the installed binary when installed and
+// the build's binary otherwise.
+std::string default_hook_command();
 
 bool valid_camera_id(std::string_view id);
 // A camera source MediaMTX can pull (rtsp://, rtmp://, srt://, http(s):// ...) or "publisher".

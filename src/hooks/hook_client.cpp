@@ -11,7 +11,6 @@
 
 #include "domain/hook_event.hpp"
 #include "hooks/hook_payload.hpp"
-#include "hooks/spool.hpp"
 #include "util/error.hpp"
 
 namespace hs {
@@ -34,16 +33,12 @@ HookDelivery run_hook_client(const std::string& event, const HookClientOptions& 
     return HookDelivery::rejected;
   }
   std::map<std::string, std::string> vars;
-  // Set by the lean hook-server front (hook-server/lean_main.cpp) when its POST already failed:
-  // spool with its reason, without posting a second time.
-  std::optional<std::string> already_failed;
   for (char** e = env; e && *e; ++e) {
     std::string_view entry(*e);
     auto eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
     auto name = entry.substr(0, eq);
     if (is_forwarded_variable(name)) vars[std::string(name)] = std::string(entry.substr(eq + 1));
-    if (name == "HOOK_SERVER_DELIVERY_FAILED") already_failed = std::string(entry.substr(eq + 1));
   }
   Clock clock;
   auto payload = make_hook_payload(*kind, vars, clock.now(), current_dir());
@@ -51,54 +46,28 @@ HookDelivery run_hook_client(const std::string& event, const HookClientOptions& 
   try {
     make_hook_event(*kind, vars, clock.now(), "");
   } catch (const BadInput& e) {
-    err << "hook-server hook " << event << ": " << e.what() << "\n";
-    return HookDelivery::rejected;
+    return hook_malformed(event, e.what(), err);
   }
   std::string body = payload.dump();
-  std::string reason = already_failed.value_or("");
-  if (!already_failed) {
-    try {
-      httplib::Client cli(o.url);
-      auto secs = [](Micros d) { return static_cast<time_t>(d.count() / 1000000); };
-      auto usecs = [](Micros d) { return static_cast<time_t>(d.count() % 1000000); };
-      cli.set_connection_timeout(secs(o.connect_timeout), usecs(o.connect_timeout));
-      cli.set_read_timeout(secs(o.timeout), usecs(o.timeout));
-      cli.set_write_timeout(secs(o.timeout), usecs(o.timeout));
-      httplib::Headers headers;
-      if (!o.secret.empty()) headers.emplace("X-Hook-Secret", o.secret);
-      auto res = cli.Post(fmt::format("/hooks/{}", hook_kind_name(*kind)), headers, body, "application/json");
-      if (res && res->status >= 200 && res->status < 300) return HookDelivery::delivered;
-      if (res && res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429) {
-        std::string message = res->body;
-        try {
-          message = nlohmann::json::parse(res->body).at("error").get<std::string>();
-        } catch (const std::exception&) {
-        }
-        err << "hook-server hook " << event << ": server refused the event (" << res->status << "): " << message
-            << "\n";
-        return HookDelivery::rejected;
-      }
-      reason =
-          res ? fmt::format("server answered {}", res->status) : fmt::format("{}", httplib::to_string(res.error()));
-    } catch (const std::exception& e) {
-      reason = e.what();
-    }
-  }
-  if (o.spool_dir.empty()) {
-    err << "hook-server hook " << event << ": cannot reach " << o.url << " (" << reason
-        << ") and no spool is configured: event lost\n";
-    return HookDelivery::lost;
-  }
+  std::string reason;
   try {
-    Spool(o.spool_dir).append(body);
+    httplib::Client cli(o.url);
+    auto secs = [](Micros d) { return static_cast<time_t>(d.count() / 1000000); };
+    auto usecs = [](Micros d) { return static_cast<time_t>(d.count() % 1000000); };
+    cli.set_connection_timeout(secs(o.connect_timeout), usecs(o.connect_timeout));
+    cli.set_read_timeout(secs(o.timeout), usecs(o.timeout));
+    cli.set_write_timeout(secs(o.timeout), usecs(o.timeout));
+    httplib::Headers headers;
+    if (!o.secret.empty()) headers.emplace("X-Hook-Secret", o.secret);
+    auto res = cli.Post(fmt::format("/hooks/{}", hook_kind_name(*kind)), headers, body, "application/json");
+    if (res && res->status >= 200 && res->status < 300) return HookDelivery::delivered;
+    if (res && res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429)
+      return hook_refused(event, res->status, res->body, err);
+    reason = res ? fmt::format("server answered {}", res->status) : fmt::format("{}", httplib::to_string(res.error()));
   } catch (const std::exception& e) {
-    err << "hook-server hook " << event << ": cannot reach " << o.url << " (" << reason
-        << ") and cannot spool: " << e.what() << ": event lost\n";
-    return HookDelivery::lost;
+    reason = e.what();
   }
-  err << "hook-server hook " << event << ": cannot reach " << o.url << " (" << reason << "); event spooled in "
-      << o.spool_dir.string() << "\n";
-  return HookDelivery::spooled;
+  return spool_or_lose(event, body, o.url, o.spool_dir, reason, err);
 }
 
 }  // namespace hs

@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "hooks/hook_delivery.hpp"
 #include "util/time.hpp"
 
 namespace hs {
@@ -19,8 +20,6 @@ struct HookClientOptions {
   Micros connect_timeout = std::chrono::milliseconds{500};
   Micros timeout = std::chrono::seconds{2};
 };
-
-enum class HookDelivery { delivered, spooled, rejected, lost };
 
 // Builds the payload from `env` (the process environment, "NAME=value" entries) and delivers it.
 // Prints a one-line reason on `err` unless delivered.

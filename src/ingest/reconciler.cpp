@@ -116,6 +116,7 @@ Reconciler::Report Reconciler::run() {
   if (fs::is_directory(root, ec)) {
     // Indexed files cost a name decode and a table look-up, no stat: only new files are stat'ed.
     std::string stopped = walk_tree(root, [&](const TreeEntry& entry) {
+      if (progress) progress("walking", report.scanned + report.ignored, 0);
       if (entry.kind != TreeEntry::Kind::regular) {
         ++report.ignored;  // symlinks are never followed: they could point outside the root
         return;
@@ -164,6 +165,7 @@ Reconciler::Report Reconciler::run() {
   constexpr std::size_t kBatch = 500;
   // New files.
   for (std::size_t i = 0; i < found.size(); i += kBatch) {
+    if (progress) progress("indexing new files", i, found.size());
     std::vector<std::pair<const Found*, std::optional<Micros>>> batch;
     for (std::size_t j = i; j < std::min(found.size(), i + kBatch); ++j)
       batch.emplace_back(&found[j], found[j].growing ? std::nullopt : probe_duration(root / found[j].file));
@@ -180,6 +182,7 @@ Reconciler::Report Reconciler::run() {
     });
   }
   // Recording rows whose file stopped growing (the complete hook never came).
+  if (progress && !to_finish.empty()) progress("finishing segments", 0, to_finish.size());
   for (const auto& [id, file] : to_finish) {
     struct stat st {};
     if (::stat((root / file).c_str(), &st) != 0) continue;
@@ -201,6 +204,7 @@ Reconciler::Report Reconciler::run() {
       });
     }
   };
+  if (progress && !vanished.empty()) progress("marking missing", 0, vanished.size());
   set_states(vanished, SegmentState::missing, report.missing);
   set_states(seen_missing, SegmentState::complete, report.restored);
 

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
+#include "util/progress.hpp"
 
 namespace hs {
 
@@ -26,6 +27,9 @@ class Reconciler {
     Micros elapsed{0};
   };
   Report run();
+
+  // Told how far a pass got (walking, indexing, finishing, marking); empty: not told.
+  ProgressFn progress;
 
  private:
   const Config& config_;

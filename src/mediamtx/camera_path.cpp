@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "mediamtx/hook_exec.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
@@ -66,6 +67,16 @@ std::string hook_command_line(const Config& config, std::string_view event) {
   if (file.find('$') != std::string::npos)
     throw ConfigError(fmt::format("{}: MediaMTX expands $ in hook commands, cannot pass the config path {}", file, quote(file)));
   return fmt::format("{} hook {} --config {}", shell_quote(command), shell_quote(event), shell_quote(file));
+}
+
+void check_hook_command(const Config& config, std::string_view path_var) {
+  const std::string& command = config.mediamtx.hook_command;
+  try {
+    resolve_hook_program(command, path_var, config.mediamtx.working_dir);
+  } catch (const HookStartError& e) {
+    throw ConfigError(fmt::format("{}: mediamtx.hook_command: MediaMTX cannot run {}: {}", config.file.string(),
+                                  quote(command), e.what()));
+  }
 }
 
 std::vector<PathSetting> camera_path_settings(const Config& config, const CameraConfig& camera) {

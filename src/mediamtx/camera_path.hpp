@@ -48,6 +48,12 @@ std::string shell_quote(std::string_view word);
 //   mediamtx.hook_command: MediaMTX expands $ in hook commands, cannot pass "/opt/$x/hook-server"
 std::string hook_command_line(const Config& config, std::string_view event);
 
+// Throws ConfigError when MediaMTX could not start mediamtx.hook_command: resolved from MediaMTX's
+// working directory with `path_var` as its $PATH (hook_exec.hpp), it must be an executable file:
+//   hook-server.yml: mediamtx.hook_command: MediaMTX cannot run "/usr/local/bin/hook-server":
+//   fork/exec /usr/local/bin/hook-server: no such file or directory
+void check_hook_command(const Config& config, std::string_view path_var);
+
 // The managed keys of a camera with their values, in managed_path_keys() order:
 //   source, rtspTransport (camera's, tcp when empty), sourceOnDemand: false, record, recordPath,
 //   recordFormat, recordSegmentDuration, recordPartDuration, recordDeleteAfter: 0s, then

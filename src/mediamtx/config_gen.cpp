@@ -84,6 +84,7 @@ struct Header {
   std::set<std::string> owned;      // owned-paths
   std::set<std::string> from_base;  // from-base: "key", "pathDefaults.key", "paths.name"
   std::set<std::string> managed;    // managed-global-keys: hook-server's authentication block
+  std::set<std::string> api;        // api-cameras: "id=path" of cameras added through the API
 };
 
 std::string encode_token(std::string_view s) {
@@ -120,6 +121,7 @@ Header parse_header(const std::string& text) {
     std::set<std::string>* into = field == "owned-paths"           ? &h.owned
                                   : field == "from-base"           ? &h.from_base
                                   : field == "managed-global-keys" ? &h.managed
+                                  : field == "api-cameras"         ? &h.api
                                                                    : nullptr;
     if (!into) continue;
     std::istringstream words(rest.substr(colon + 1));
@@ -381,36 +383,55 @@ class Validator {
     record_paths_.push_back({label, full, at, pattern});
   }
 
-  // recordDeleteAfter of a path config (or pathDefaults) with its effective recordPath: a cleaner
-  // that deletes under hook-server's recordings root is refused.
+  // The effective recordDeleteAfter of a path config (or pathDefaults) when MediaMTX's cleaner would
+  // delete under hook-server's recordings root with it, given the path's own keys and pathDefaults';
+  // nullopt when it would not (0s, or another root). `mediamtx_default` tells that the value is
+  // MediaMTX's built-in default. Unparsable values are left to duration() and record_path().
+  std::optional<std::string> cleaning_value(const YAML::Node& own_delete, const YAML::Node& default_delete,
+                                            const YAML::Node& own_path, const YAML::Node& default_path,
+                                            bool* mediamtx_default = nullptr) const {
+    auto set = [](const YAML::Node& n) { return n && !n.IsNull(); };
+    YAML::Node d = set(own_delete) ? own_delete : set(default_delete) ? default_delete : YAML::Node();
+    if (mediamtx_default) *mediamtx_default = !set(d);
+    std::string value = !set(d) ? ref_.path_default("recordDeleteAfter") : scalar_or_empty(d);
+    try {
+      if (value.empty() || parse_duration(value) == Micros{0}) return std::nullopt;
+    } catch (const BadInput&) {
+      return std::nullopt;
+    }
+    if (!records_under_root(record_path_of(own_path, default_path))) return std::nullopt;
+    return value;
+  }
+
+  // The recordPath a path config uses: its own, pathDefaults', or MediaMTX's default.
+  std::string record_path_of(const YAML::Node& own_path, const YAML::Node& default_path) const {
+    auto set = [](const YAML::Node& n) { return n && !n.IsNull(); };
+    return set(own_path) ? scalar_or_empty(own_path) : set(default_path) ? scalar_or_empty(default_path)
+                                                                         : ref_.path_default("recordPath");
+  }
+
+  // Whether `pattern` records under hook-server's recordings root.
+  bool records_under_root(const std::string& pattern) const {
+    try {
+      return absolute_root(RecordPath(pattern, "fmp4", Zone{}).root()) == root_;
+    } catch (const BadInput&) {
+      return false;  // reported by record_path()
+    }
+  }
+
+  // A cleaner that deletes under hook-server's recordings root is refused.
   void delete_after(const std::string& label, const std::string& where, const YAML::Node& at,
                     const YAML::Node& own_delete, const YAML::Node& default_delete, const YAML::Node& own_path,
                     const YAML::Node& default_path) {
-    auto set = [](const YAML::Node& n) { return n && !n.IsNull(); };
-    YAML::Node d = set(own_delete) ? own_delete : set(default_delete) ? default_delete : YAML::Node();
-    bool mediamtx_default = !set(d);
-    std::string value = mediamtx_default ? ref_.path_default("recordDeleteAfter") : scalar_or_empty(d);
-    Micros after{0};
-    try {
-      after = value.empty() ? Micros{0} : parse_duration(value);
-    } catch (const BadInput&) {
-      return;  // reported by duration()
-    }
-    if (after == Micros{0}) return;
-    std::string pattern = set(own_path)       ? scalar_or_empty(own_path)
-                          : set(default_path) ? scalar_or_empty(default_path)
-                                              : ref_.path_default("recordPath");
-    std::string root;
-    try {
-      root = RecordPath(pattern, "fmp4", Zone{}).root();
-    } catch (const BadInput&) {
-      return;  // reported by record_path()
-    }
-    if (absolute_root(root) != root_) return;
+    bool mediamtx_default = false;
+    auto value = cleaning_value(own_delete, default_delete, own_path, default_path, &mediamtx_default);
+    if (!value) return;
+    YAML::Node d = own_delete && !own_delete.IsNull() ? own_delete : default_delete;
+    std::string root = RecordPath(record_path_of(own_path, default_path), "fmp4", Zone{}).root();
     fail_at(label, mediamtx_default ? at : d, where + ".recordDeleteAfter",
             fmt::format("must be 0s: MediaMTX's cleaner would delete recordings under {}, which hook-server's "
                         "retention owns (permanent ones included), got {}{}",
-                        quote(root), quote(value), mediamtx_default ? " (MediaMTX's default)" : ""));
+                        quote(root), quote(*value), mediamtx_default ? " (MediaMTX's default)" : ""));
   }
 
   // MediaMTX refuses a recordPath without %f when the playback server is on, on every path.
@@ -506,6 +527,7 @@ struct Document {
   Pairs path_defaults;
   std::vector<PathOut> paths;
   std::vector<std::string> owned;
+  std::vector<std::string> api_cameras;  // "id=path"
   std::vector<std::string> from_base;
   std::vector<std::string> managed_globals;  // access.mode jwt: the authentication keys
   std::string base_name;
@@ -624,6 +646,14 @@ Document build(const Config& config, const std::vector<CameraConfig>& cameras, c
       if (src == &base) doc.from_base.push_back("pathDefaults." + key);
     }
   }
+  // MediaMTX's own default (1d) would let its cleaner delete under our root: nobody chose it, so
+  // write 0s there. A value someone set is theirs, and refused below when it is not 0s.
+  const YAML::Node own_delete = find_pair(doc.path_defaults, "recordDeleteAfter");
+  if ((!own_delete || own_delete.IsNull()) &&
+      v.records_under_root(v.record_path_of(find_pair(doc.path_defaults, "recordPath"), YAML::Node()))) {
+    doc.path_defaults.emplace_back("recordDeleteAfter", YAML::Node("0s"));
+    doc.has_path_defaults = true;
+  }
   YAML::Node pd_map = pairs_to_map(doc.path_defaults);
   {
     YAML::Node at = base_pd ? base_pd : prev_pd;
@@ -667,7 +697,11 @@ Document build(const Config& config, const std::vector<CameraConfig>& cameras, c
   for (const auto& [name, camera] : cams) {
     if (!written.count(name)) doc.paths.push_back({name, camera, owned_entry(config, *camera, prev.label, YAML::Node(), &v), {}});
     doc.owned.push_back(name);
+    if (!config.find_camera(camera->id)) doc.api_cameras.push_back(camera->id + "=" + name);
   }
+  // Sorted, so that the server (cameras in index order) and gen-config (file order) write the same.
+  std::sort(doc.owned.begin(), doc.owned.end());
+  std::sort(doc.api_cameras.begin(), doc.api_cameras.end());
 
   // Managed values come from hook-server.yml: their recordPath is checked like the others.
   if (!cams.empty()) v.record_path(config_label(config), "mediamtx.record_path", YAML::Node(), config.mediamtx.record_path);
@@ -691,11 +725,13 @@ std::string render(const Document& doc, const ReferenceKeys& ref) {
       "#   - every other path, and every global or pathDefaults key {} lacks, is kept as you left it.\n"
       "#   - with access.mode jwt, the authentication keys (managed-global-keys) are hook-server's: it\n"
       "#     is MediaMTX's token issuer, and gen-config --check fails when they were changed by hand.\n"
+      "# Cameras added through hook-server's API are listed in api-cameras: gen-config keeps them.\n"
       "# Comments other than this header are not kept. Keys are checked against {}.\n"
       "# Keep the \"# hook-server:\" lines: they tell the next generation what it owns.\n",
       doc.base_name, doc.base_name, doc.base_name, doc.base_name, ref.name());
   header_list(out, "managed-path-keys", managed_path_keys());
   header_list(out, "owned-paths", doc.owned);
+  header_list(out, "api-cameras", doc.api_cameras);
   header_list(out, "from-base", doc.from_base);
   if (!doc.managed_globals.empty()) header_list(out, "managed-global-keys", doc.managed_globals);
   out += "\n";
@@ -968,6 +1004,48 @@ std::map<std::string, nlohmann::json> camera_path_confs(const Config& config, co
     auto obj = nlohmann::json::object();
     for (const auto& [k, n] : owned_entry(config, *camera, prev.label, previous, &v)) obj[k] = to_json(n);
     out[name] = std::move(obj);
+  }
+  return out;
+}
+
+std::vector<CleanerRisk> mediamtx_cleaner_risks(const Config& config, const ReferenceKeys& reference) {
+  Validator v(config, reference);
+  Source file = load_source(config.mediamtx.output, false, "");
+  const YAML::Node pd = file.root["pathDefaults"];
+  const YAML::Node paths = file.root["paths"];
+  auto key = [](const YAML::Node& map, const char* k) { return map && map.IsMap() ? map[k] : YAML::Node(); };
+  std::vector<CleanerRisk> out;
+  if (!file.exists) return out;
+  if (auto value = v.cleaning_value(key(pd, "recordDeleteAfter"), YAML::Node(), key(pd, "recordPath"), YAML::Node()))
+    out.push_back({"pathDefaults", *value});
+  if (paths && paths.IsMap()) {
+    for (const auto& kv : paths) {
+      if (auto value = v.cleaning_value(key(kv.second, "recordDeleteAfter"), key(pd, "recordDeleteAfter"),
+                                        key(kv.second, "recordPath"), key(pd, "recordPath")))
+        out.push_back({"paths." + kv.first.Scalar(), *value});
+    }
+  }
+  return out;
+}
+
+std::vector<CameraConfig> api_cameras_in_output(const Config& config) {
+  Source prev = load_source(config.mediamtx.output, false, "");
+  const YAML::Node paths = prev.root["paths"];
+  std::vector<CameraConfig> out;
+  for (const auto& token : parse_header(prev.text).api) {
+    auto eq = token.find('=');
+    if (eq == std::string::npos) continue;
+    CameraConfig c;
+    c.id = token.substr(0, eq);
+    if (config.find_camera(c.id)) continue;  // now defined in hook-server.yml: that wins
+    const YAML::Node entry = paths && paths.IsMap() ? paths[token.substr(eq + 1)] : YAML::Node();
+    if (!entry || !entry.IsMap()) continue;  // its path was removed by hand: so is the camera
+    c.name = c.id;
+    c.plan = config.retention.default_plan;
+    c.source = scalar_or_empty(entry["source"]);
+    c.rtsp_transport = scalar_or_empty(entry["rtspTransport"]);
+    c.record = !entry["record"] || truthy(entry["record"]);
+    out.push_back(std::move(c));
   }
   return out;
 }

@@ -68,6 +68,25 @@ GenResult check_mediamtx_config(const Config& config, const std::vector<CameraCo
 std::map<std::string, nlohmann::json> camera_path_confs(const Config& config, const std::vector<CameraConfig>& cameras,
                                                          const ReferenceKeys& reference = default_reference_keys());
 
+// Where MediaMTX's own cleaner would delete under hook-server's recordings root, in
+// config.mediamtx.output as it is on disk (hand edits included): "pathDefaults" or "paths.<name>"
+// with the effective recordDeleteAfter (MediaMTX's default 1d when nothing sets it). Empty when the
+// file is safe or missing. Throws ConfigError when the file is not YAML.
+struct CleanerRisk {
+  std::string where;  // "pathDefaults", "paths.camera_1"
+  std::string value;  // "1d"
+};
+std::vector<CleanerRisk> mediamtx_cleaner_risks(const Config& config,
+                                                const ReferenceKeys& reference = default_reference_keys());
+
+// The cameras added through hook-server's API, as config.mediamtx.output records them: the running
+// server rewrites that file whenever one of them changes, and its header lists them
+// ("api-cameras: <id>=<path>"), so gen-config keeps them without opening the index. Each is rebuilt
+// from its path entry (source, rtspTransport, record); a camera now defined in hook-server.yml, or
+// whose path entry was deleted by hand, is left out. Empty when the file is missing. Throws
+// ConfigError when the file is not YAML.
+std::vector<CameraConfig> api_cameras_in_output(const Config& config);
+
 // The paths the header of a generated file lists as owned ("owned-paths"); empty when the file is
 // missing or has no header.
 std::set<std::string> read_owned_paths(const std::filesystem::path& generated_file);

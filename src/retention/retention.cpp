@@ -73,9 +73,16 @@ Retention::PassReport Retention::run_pass() {
   std::lock_guard pass(pass_mutex_);
   auto started = std::chrono::steady_clock::now();
   PassReport report;
+  auto phase = [&](std::string_view name) {
+    if (progress) progress(name, report.recovered + report.deleted + report.disk_deleted, 0);
+  };
+  phase("finishing interrupted deletions");
   recover(report);
+  phase("notifying");
   notify(report);
+  phase("deleting expired");
   delete_expired(report);
+  phase("checking free space");
   guard_disk(report);
   report.elapsed = std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now() - started);
   if (report.deleted || report.disk_deleted || report.notified || report.recovered || report.refused)
@@ -137,6 +144,7 @@ void Retention::delete_expired(PassReport& report) {
     if (victims.empty()) return;
     finish(victims, report, report.deleted_bytes);
     report.deleted += victims.size();
+    if (progress) progress("deleting expired", report.deleted, 0);
     if (victims.size() < static_cast<size_t>(kBatch)) return;
   }
 }
@@ -146,9 +154,7 @@ void Retention::guard_disk(PassReport& report) {
   std::error_code ec;
   if (!fs::is_directory(root_, ec)) return;
   DiskUsage u = disk_.usage(root_);
-  auto floor_bytes = [&](const DiskUsage& d) {
-    return floor_cfg.bytes ? floor_cfg.bytes : static_cast<std::uint64_t>(static_cast<double>(d.total) * floor_cfg.percent / 100.0);
-  };
+  auto floor_bytes = [&](const DiskUsage& d) { return floor_cfg.bytes_of(d.total); };
   if (u.free >= floor_bytes(u)) {
     std::lock_guard lock(alert_mutex_);
     alert_.clear();

@@ -24,6 +24,7 @@
 #include "config/config.hpp"
 #include "domain/segment.hpp"
 #include "index/database.hpp"
+#include "util/progress.hpp"
 
 namespace hs {
 
@@ -57,6 +58,8 @@ class Retention {
     Micros elapsed{0};
   };
   PassReport run_pass();
+  // Told how far a pass got (its phases, and segments deleted so far); empty: not told.
+  ProgressFn progress;
 
   // What deletion would do now, per camera, without touching anything.
   using CameraTally = expiry::CameraTally;

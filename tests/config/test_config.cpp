@@ -1,6 +1,8 @@
 // hook-server.yml: defaults, relative paths, and errors that name file:line:column, key and value.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "config/config.hpp"
 #include "util/error.hpp"
 #include "build_paths.hpp"
@@ -25,7 +27,12 @@ TEST_CASE("an empty config gives the documented defaults", "[config]") {
   CHECK(c.events_keep == std::chrono::hours{24 * 30});
   CHECK(c.server.ui);
   CHECK_FALSE(parse("server: {ui: false}").server.ui);
+  CHECK(c.server.log_format == "text");
+  // The hook-server beside the running program: here the test binary's folder.
+  CHECK(c.mediamtx.hook_command == (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "hook-server").string());
+  CHECK(c.mediamtx.hook_command == default_hook_command());
   CHECK(c.cameras.empty());
+  CHECK(parse("server: {log_format: json}").server.log_format == "json");
 }
 
 TEST_CASE("the sample config loads", "[config]") {
@@ -35,6 +42,18 @@ TEST_CASE("the sample config loads", "[config]") {
   CHECK(c.cameras[0].plan == "pro");
   CHECK(c.retention_for(&c.cameras[0]) == std::chrono::hours{24 * 15});
   CHECK(c.mediamtx.output.filename() == "mediamtx.yml");
+}
+
+TEST_CASE("the sample configs for 1 and 50 cameras load", "[config]") {
+  Config one = load_config(HOOK_SERVER_SOURCE_DIR "/examples/hook-server-1-camera.yml");
+  REQUIRE(one.cameras.size() == 1);
+  CHECK(one.cameras[0].plan == "pro");
+  Config fifty = load_config(HOOK_SERVER_SOURCE_DIR "/examples/hook-server-50-cameras.yml");
+  REQUIRE(fifty.cameras.size() == 50);
+  CHECK(fifty.cameras[49].id == "50");
+  CHECK_FALSE(fifty.cameras[9].record);
+  CHECK(fifty.cameras[6].rtsp_transport == "udp");
+  CHECK(fifty.mediamtx.segment_duration == std::chrono::minutes{15});
 }
 
 TEST_CASE("relative paths resolve against the config's folder; record_path against working_dir", "[config]") {
@@ -66,8 +85,10 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
       {"server:\n  listen: localhost\n",
        "/etc/hs/hook-server.yml:2:11: server.listen: expected host:port like 127.0.0.1:9980, got \"localhost\""},
       {"server:\n  lisen: 1.2.3.4:1\n",
-       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui, cors_origins)"},
+       "/etc/hs/hook-server.yml:2:3: server.lisen: unknown key (accepted: listen, api_token, hook_secret, max_body_bytes, threads, ui, cors_origins, log_format)"},
       {"server:\n  ui: maybe\n", "/etc/hs/hook-server.yml:2:7: server.ui: expected true or false, got \"maybe\""},
+      {"server:\n  log_format: yaml\n",
+       "/etc/hs/hook-server.yml:2:15: server.log_format: expected text or json, got \"yaml\""},
       {"cameras:\n  - id: \"a b\"\n",
        "/etc/hs/hook-server.yml:2:9: cameras[0].id: expected 1-64 characters from [A-Za-z0-9_-], got \"a b\""},
       {"cameras:\n  - id: x\n    plan: gold\n",

@@ -225,6 +225,13 @@ TEST_CASE("the HTTP API answers bad requests with JSON errors naming the paramet
   res = server.request("POST", "/hooks/segment-complete", "{not json");
   CHECK(res->status == 400);
   CHECK(json::parse(res->body)["error"].get<std::string>().rfind("body: not JSON:", 0) == 0);
+  // Bytes that are not UTF-8 (a UTF-16 byte order mark; a bad byte inside a JSON string).
+  res = server.request("POST", "/hooks/segment-complete", std::string("\xff\xfe\x00", 3));
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["error"] == "body: not UTF-8: byte 0xff at offset 0");
+  res = server.request("POST", "/hooks/ready", "{\"event\": \"ready\xc3\"}");
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["error"] == "body: not UTF-8: byte 0xc3 at offset 16");
   res = server.request("POST", "/hooks/explode", "{}");
   CHECK(res->status == 404);
   CHECK(json::parse(res->body)["error"] == "unknown hook event \"explode\"");

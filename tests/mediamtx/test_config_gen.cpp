@@ -348,12 +348,22 @@ TEST_CASE("invalid inputs fail with messages naming file, place, key and value",
                                "recordings under \"./recordings\", which hook-server's retention owns (permanent "
                                "ones included), got \"1d\"");
   }
-  SECTION("recordDeleteAfter left to MediaMTX's default") {
+  SECTION("recordDeleteAfter left to MediaMTX's default: 0s is written in pathDefaults") {
     f.set_base("logLevel: info\n");
-    REQUIRE_THROWS_WITH(generate_mediamtx_yaml(f.config, f.cameras, reference()),
-                        base + ": pathDefaults.recordDeleteAfter: must be 0s: MediaMTX's cleaner would delete "
-                               "recordings under \"./recordings\", which hook-server's retention owns (permanent "
-                               "ones included), got \"1d\" (MediaMTX's default)");
+    auto doc = YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+    CHECK(doc["pathDefaults"]["recordDeleteAfter"].as<std::string>() == "0s");
+    // Kept as it is by the next generation, and a hand-made path under the root inherits it.
+    write_mediamtx_config(f.config, f.cameras, reference());
+    write_file(f.output(), read_file(f.output()) + "  lobby:\n    record: true\n");
+    auto again = YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+    CHECK(again["pathDefaults"]["recordDeleteAfter"].as<std::string>() == "0s");
+    CHECK(again["paths"]["lobby"]["record"].as<bool>());
+  }
+  SECTION("pathDefaults recording elsewhere: MediaMTX's default is left alone") {
+    f.set_base("pathDefaults:\n  recordPath: ./elsewhere/%path/%Y-%m-%d_%H-%M-%S-%f\n");
+    auto doc = YAML::Load(generate_mediamtx_yaml(f.config, f.cameras, reference()));
+    CHECK_FALSE(doc["pathDefaults"]["recordDeleteAfter"]);
+    CHECK(doc["paths"]["camera_1"]["recordDeleteAfter"].as<std::string>() == "0s");
   }
   SECTION("recordDeleteAfter on a hand-made path recording under the same root") {
     write_mediamtx_config(f.config, f.cameras, reference());
@@ -443,8 +453,8 @@ TEST_CASE("check mode: out of date after a camera is added, clean after writing"
   auto stale = check_mediamtx_config(f.config, f.cameras, reference());
   CHECK(stale.changed);
   CHECK(stale.valid);
-  CHECK(stale.diff.find("-# hook-server: owned-paths: camera_1 camera_2\n+# hook-server: owned-paths: camera_1 "
-                        "camera_2 camera_3\n") != std::string::npos);
+  CHECK(stale.diff.find("\n-# hook-server: owned-paths: camera_1 camera_2\n") != std::string::npos);
+  CHECK(stale.diff.find("\n+# hook-server: owned-paths: camera_1 camera_2 camera_3\n") != std::string::npos);
   CHECK(stale.diff.find("+  camera_3:\n+    source: rtsp://viewer:***@10.0.0.3/s\n") != std::string::npos);
   CHECK(stale.diff.find("pa55word") == std::string::npos);
 

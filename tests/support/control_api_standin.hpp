@@ -25,7 +25,7 @@ class ControlApiStandin {
     server_.Get("/v3/info", [this](const Request&, Response& res) {
       std::lock_guard lock(mutex_);
       record("GET /v3/info");
-      ok(res, {{"version", "v1.20.1"}, {"started", started_}});
+      ok(res, {{"version", version_}, {"started", started_}});
     });
     server_.Get("/v3/config/paths/list", [this](const Request& req, Response& res) {
       std::lock_guard lock(mutex_);
@@ -125,6 +125,11 @@ class ControlApiStandin {
     paths_.clear();
     started_ = "2026-08-22T10:0" + std::to_string(++restarts_) + ":00Z";
   }
+  // What /v3/info reports as MediaMTX's version ("v1.20.1" until set).
+  void set_version(std::string version) {
+    std::lock_guard lock(mutex_);
+    version_ = std::move(version);
+  }
   void seed(const std::string& name, nlohmann::json conf) {
     std::lock_guard lock(mutex_);
     conf["name"] = name;
@@ -192,6 +197,7 @@ class ControlApiStandin {
   std::map<std::string, json> paths_;
   std::vector<std::string> calls_;
   std::string started_ = "2026-08-22T10:00:00Z";
+  std::string version_ = "v1.20.1";
   int restarts_ = 0;
   int page_size_ = 100;
 };

@@ -31,48 +31,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool is_split_char(char c) { return c == ' ' || c == '\n' || c == '\t'; }
-
-bool is_double_escapable(char c) {
-  return c == '$' || c == '`' || c == '"' || c == '\n' || c == '\\';
-}
-
-// Go's os.isShellSpecialVar.
-bool is_shell_special(char c) {
-  return std::strchr("*#$@!?-0123456789", c) != nullptr && c != '\0';
-}
-
-bool is_alnum_underscore(char c) {
-  return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Go's os.getShellName: the name after a '$' and how many bytes it took. An empty name with a
-// non-zero width is invalid syntax whose bytes are dropped; empty with width 0 keeps the '$'.
-std::pair<std::string_view, size_t> shell_name(std::string_view s) {
-  if (s[0] == '{') {
-    if (s.size() > 2 && is_shell_special(s[1]) && s[2] == '}') return {s.substr(1, 1), 3};
-    for (size_t i = 1; i < s.size(); ++i) {
-      if (s[i] == '}') {
-        if (i == 1) return {{}, 2};  // "${}"
-        return {s.substr(1, i - 1), i + 1};
-      }
-    }
-    return {{}, 1};  // "${" without '}'
-  }
-  if (is_shell_special(s[0])) return {s.substr(0, 1), 1};
-  size_t i = 0;
-  while (i < s.size() && is_alnum_underscore(s[i])) ++i;
-  return {s.substr(0, i), i};
-}
-
-// Go's syscall.Errno texts are strerror's with a lower-case first letter for the errors a start can
-// hit here (ENOENT "no such file or directory", EACCES "permission denied", ENOEXEC, ENOTDIR...).
-std::string go_errno_text(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
-  return text;
-}
-
 std::string_view env_key(std::string_view kv) { return kv.substr(0, kv.find('=')); }
 
 // Go's exec dedupEnv: for a key given more than once the last value wins, kept at the position of
@@ -119,89 +77,6 @@ void check_spawn_setup(int rc, const char* call) {
 }
 
 }  // namespace
-
-std::vector<std::string> shellquote_split(std::string_view command) {
-  auto fail = [&](const char* what) {
-    throw std::invalid_argument(fmt::format("{} in command {}", what, quote(command)));
-  };
-  const std::string_view s = command;
-  const size_t n = s.size();
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (i < n) {
-    if (is_split_char(s[i])) {
-      ++i;
-      continue;
-    }
-    if (s[i] == '\\') {
-      if (i + 1 == n) fail("Unterminated backslash-escape");
-      if (s[i + 1] == '\n') {  // a line continuation between words
-        i += 2;
-        continue;
-      }
-    }
-    std::string word;
-    while (i < n) {
-      const char c = s[i];
-      if (is_split_char(c)) {
-        ++i;
-        break;
-      }
-      if (c == '\'') {
-        size_t close = s.find('\'', i + 1);
-        if (close == std::string_view::npos) fail("Unterminated single-quoted string");
-        word.append(s.substr(i + 1, close - i - 1));
-        i = close + 1;
-      } else if (c == '"') {
-        ++i;
-        for (;;) {
-          if (i == n) fail("Unterminated double-quoted string");
-          if (s[i] == '"') {
-            ++i;
-            break;
-          }
-          if (s[i] == '\\' && i + 1 < n && is_double_escapable(s[i + 1])) {
-            if (s[i + 1] != '\n') word += s[i + 1];
-            i += 2;
-          } else {
-            word += s[i++];  // includes a backslash before any other character
-          }
-        }
-      } else if (c == '\\') {
-        if (i + 1 == n) fail("Unterminated backslash-escape");
-        if (s[i + 1] != '\n') word += s[i + 1];
-        i += 2;
-      } else {
-        word += c;
-        ++i;
-      }
-    }
-    words.push_back(std::move(word));
-  }
-  return words;
-}
-
-std::string go_expand(std::string_view arg,
-                      const std::function<std::optional<std::string>(std::string_view)>& lookup) {
-  std::string out;
-  size_t literal_from = 0;
-  for (size_t j = 0; j < arg.size(); ++j) {
-    if (arg[j] != '$' || j + 1 >= arg.size()) continue;
-    out.append(arg.substr(literal_from, j - literal_from));
-    auto [name, width] = shell_name(arg.substr(j + 1));
-    if (name.empty() && width > 0) {
-      // invalid syntax ("${}" or an unclosed "${"): drop it
-    } else if (name.empty()) {
-      out += '$';  // '$' not followed by a name stays
-    } else {
-      out += lookup(name).value_or("");
-    }
-    j += width;
-    literal_from = j + 1;
-  }
-  out.append(arg.substr(std::min(literal_from, arg.size())));
-  return out;
-}
 
 MediamtxStandin::MediamtxStandin(std::filesystem::path working_dir,
                                  std::map<std::string, std::string> env_extra) {
@@ -253,32 +128,6 @@ std::optional<std::string> MediamtxStandin::getenv(std::string_view name) const 
   return std::nullopt;
 }
 
-// Go's exec.LookPath on Unix, with MediaMTX's $PATH: an empty entry means ".", a file must be a
-// non-directory the effective ids may execute, and a match found through a relative entry is
-// refused (Go's ErrDot). Relative entries are relative to MediaMTX's cwd, i.e. working_dir.
-std::string MediamtxStandin::look_path(const std::string& file) const {
-  const std::string path_var = getenv("PATH").value_or("");
-  size_t from = 0;
-  while (!path_var.empty() && from <= path_var.size()) {
-    size_t colon = path_var.find(':', from);
-    if (colon == std::string::npos) colon = path_var.size();
-    std::string dir = path_var.substr(from, colon - from);
-    from = colon + 1;
-    if (dir.empty()) dir = ".";
-    const std::filesystem::path candidate = (std::filesystem::path(dir) / file).lexically_normal();
-    const std::filesystem::path on_disk = candidate.is_absolute() ? candidate : working_dir_ / candidate;
-    struct stat st {};
-    if (stat(on_disk.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
-    if (faccessat(AT_FDCWD, on_disk.c_str(), X_OK, AT_EACCESS) != 0) continue;
-    if (!candidate.is_absolute()) {
-      throw HookStartError(
-          fmt::format("exec: \"{}\": cannot run executable found relative to current directory", file));
-    }
-    return candidate.string();
-  }
-  throw HookStartError(fmt::format("exec: \"{}\": executable file not found in $PATH", file));
-}
-
 int MediamtxStandin::launch(const std::string& command,
                             const std::map<std::string, std::string>& hook_vars) {
   std::vector<std::string> argv = shellquote_split(command);
@@ -295,7 +144,7 @@ int MediamtxStandin::launch(const std::string& command,
   // has no '/'. An empty name is never looked up and fails with "exec: no command".
   std::string path = argv[0];
   if (path.empty()) throw HookStartError("exec: no command");
-  if (path.find('/') == std::string::npos) path = look_path(path);
+  if (path.find('/') == std::string::npos) path = resolve_hook_program(path, getenv("PATH").value_or(""), working_dir_);
   for (const auto& arg : argv) {
     if (arg.find('\0') != std::string::npos) {
       throw HookStartError(fmt::format("fork/exec {}: invalid argument", path));

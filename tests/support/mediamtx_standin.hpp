@@ -26,38 +26,15 @@
 #include <string_view>
 #include <vector>
 
+#include "mediamtx/hook_exec.hpp"
+
 namespace hs::test {
 
-// Splits a runOn* command like go-shellquote's Split (the version MediaMTX pins, 95032a82):
-// words are separated by space, tab or newline (not \r, \v or \f); single quotes keep everything
-// literally; inside double quotes a backslash escapes only $ ` " \ and newline (and is otherwise
-// kept); outside quotes a backslash escapes any character; backslash-newline vanishes everywhere.
-// An empty quoted word ('' or "") is kept as an empty argument.
-// Throws std::invalid_argument with go-shellquote's own text and the quoted command, e.g.
-//   Unterminated single-quoted string in command "echo 'abc"
-// (also "Unterminated double-quoted string", "Unterminated backslash-escape").
-std::vector<std::string> shellquote_split(std::string_view command);
-
-// Go's os.Expand (Go 1.25) applied to one argument. Exactly:
-//   $NAME    NAME = longest run of [A-Za-z0-9_]                   -> lookup(NAME)
-//   $c       c one of * # $ @ ! ? - 0..9 (one char only: $12 = lookup("1") + "2") -> lookup("c")
-//   ${c}     c one of the special chars above                      -> lookup("c")
-//   ${...}   anything up to the first '}' is the name, even "a b"   -> lookup("a b")
-//   ${}      invalid: the three characters are dropped
-//   ${abc    no closing brace: "${" is dropped, "abc" stays
-//   $ + any other char (e.g. "$(", "$.", "$ ", non-ASCII): the '$' stays and so does the char
-//   $ as the very last character stays.
-// lookup returning nullopt counts as "" (MediaMTX's mapping never distinguishes the two).
-std::string go_expand(std::string_view arg,
-                      const std::function<std::optional<std::string>(std::string_view)>& lookup);
-
-// A launch that failed before the child ran, with Go's exec error text, e.g.
-//   exec: "no-such-hook": executable file not found in $PATH
-//   fork/exec /opt/hook: no such file or directory
-// MediaMTX logs these for long-running hooks and silently drops them for one-shot hooks.
-struct HookStartError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// The launch rules themselves live in src/mediamtx/hook_exec.hpp (doctor checks hook commands
+// with them); the stand-in applies them and spawns.
+using hs::go_expand;
+using hs::HookStartError;
+using hs::shellquote_split;
 
 struct HookRun {
   pid_t pid;                          // also the process group id
@@ -86,8 +63,8 @@ class MediamtxStandin {
   MediamtxStandin& operator=(const MediamtxStandin&) = delete;
 
   // Launches `command` (a runOn* value) for one hook event the way MediaMTX does (see the top of
-  // this file) and returns at once with an id (0, 1, 2, ... in launch order). Throws
-  // std::invalid_argument when the command does not split (see shellquote_split) or splits into
+  // this file) and returns at once with an id (0, 1, 2, ... in launch order). Throws BadInput when
+  // the command does not split (see shellquote_split), std::invalid_argument when it splits into
   // no words (MediaMTX would crash), HookStartError when the program cannot be started.
   int launch(const std::string& command, const std::map<std::string, std::string>& hook_vars);
 
@@ -135,7 +112,6 @@ class MediamtxStandin {
   Hook& hook(int id);
   const Hook& hook(int id) const;
   bool poll(Hook& h, bool block);
-  std::string look_path(const std::string& file) const;
 
   std::filesystem::path working_dir_;
   std::vector<std::string> environ_;  // MediaMTX's environment, "KEY=value"
