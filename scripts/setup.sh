@@ -7,13 +7,13 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcpp-httplib-dev libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
-  libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata libssl-dev
+  libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata libssl-dev prometheus-cpp-dev
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   catch2 sqlite3 curl ccache
   postgresql-15 postgresql-client-15 libpq-dev
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
-  python3-jwt python3-cryptography
+  python3-jwt python3-cryptography python3-prometheus-client
   chromium gstreamer1.0-nice gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
   file
 )

@@ -12,6 +12,7 @@
 #include "api/json_views.hpp"
 #include "hooks/hook_payload.hpp"
 #include "hooks/spool.hpp"
+#include "metrics/metrics.hpp"
 #include "retention/retention.hpp"
 #include "snapshot/snapshot_http.hpp"
 #include "util/error.hpp"
@@ -22,10 +23,6 @@ namespace {
 
 // A day of one-minute segments (1,440) fits one page.
 constexpr int kMaxRecordingsPage = 5000;
-
-bool loopback(const std::string& addr) {
-  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
-}
 
 }  // namespace
 
@@ -41,13 +38,22 @@ void post_hook(ApiContext& ctx, const Call& call) {
   if (!secret.empty()) {
     if (!access::same_secret(req.get_header_value("X-Hook-Secret"), secret))
       throw Unauthorized("hook: missing or wrong X-Hook-Secret header");
-  } else if (!loopback(req.remote_addr)) {
+  } else if (!is_loopback(req.remote_addr)) {
     throw Forbidden(fmt::format("hook: only loopback callers are accepted without server.hook_secret, got {}", quote(req.remote_addr)));
   }
-  auto kind = parse_hook_kind(req.matches[1].str());
-  if (!kind) throw NotFound(fmt::format("unknown hook event {}", quote(req.matches[1].str())));
-  auto event = parse_hook_payload(json_body(req), kind, ctx.clock.now());
-  auto out = ctx.ingest.apply(event);
+  auto name = req.matches[1].str();
+  auto kind = parse_hook_kind(name);
+  if (!kind) throw NotFound(fmt::format("unknown hook event {}", quote(name)));
+  HookIngest::Outcome out;
+  try {
+    auto event = parse_hook_payload(json_body(req), kind, ctx.clock.now());
+    out = ctx.ingest.apply(event);
+    if (ctx.metrics) ctx.metrics->observe_hook_lag(to_seconds(ctx.clock.now() - event.time));
+  } catch (const Error&) {
+    if (ctx.metrics) ctx.metrics->observe_hook(name, "rejected");
+    throw;
+  }
+  if (ctx.metrics) ctx.metrics->observe_hook(name, out.changed ? "indexed" : "unchanged");
   nlohmann::json reply{{"status", "ok"}, {"changed", out.changed}, {"camera_id", out.camera_id}};
   if (out.segment_id) reply["segment_id"] = *out.segment_id;
   json_reply(call.res, 200, reply);

@@ -9,6 +9,7 @@
 #include "api/cors.hpp"
 #include "api/http_util.hpp"
 #include "api/route_table.hpp"
+#include "metrics/metrics.hpp"
 #include "util/error.hpp"
 
 namespace hs {
@@ -43,6 +44,11 @@ Caller authenticate(const httplib::Request& req, const Config& config, access::I
 void check_access(const Route& route, const Call& call) {
   const Caller& caller = call.caller;
   switch (route.need) {
+    case Need::local:
+      // A viewer token is refused even from this machine: it was given for cameras, not this.
+      if (caller.is_admin() || (!caller.grant() && is_loopback(call.req.remote_addr))) return;
+      if (!caller.grant()) throw Unauthorized(fmt::format("{} {}: only from this machine, or with \"Authorization: Bearer <admin token>\"", route.method, route.pattern));
+      throw Forbidden(fmt::format("{} {} is for the admin token (server.api_token); a viewer token cannot use it", route.method, route.pattern));
     case Need::anyone:
     case Need::hook:  // the handler checks X-Hook-Secret / loopback
       return;
@@ -88,13 +94,20 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
   install_cors(server, ctx.config.server.cors_origins);
 
   for (const Route& route : api_routes()) {
-    auto handler = guard([&ctx, &route](const httplib::Request& req, httplib::Response& res) {
+    auto guarded = guard([&ctx, &route](const httplib::Request& req, httplib::Response& res) {
       // A hook never carries a token; the hook client is checked by its own rule.
       auto caller = route.need == Need::hook ? Caller::anonymous() : authenticate(req, ctx.config, ctx.issuer);
       Call call{req, res, caller};
       check_access(route, call);
       route.handler(ctx, call);
     });
+    auto handler = [&ctx, &route, guarded = std::move(guarded)](const httplib::Request& req, httplib::Response& res) {
+      auto started = std::chrono::steady_clock::now();
+      guarded(req, res);
+      if (ctx.metrics)
+        ctx.metrics->observe_request(route.method, route.pattern, res.status,
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    };
     std::string pattern(route.pattern);
     if (route.method == "GET") server.Get(pattern, std::move(handler));
     else if (route.method == "POST") server.Post(pattern, std::move(handler));

@@ -24,6 +24,7 @@ class Spool;
 class SnapshotService;
 class Retention;
 class StreamAdmin;
+class Metrics;
 
 struct ApiContext {
   const Config& config;
@@ -40,6 +41,8 @@ struct ApiContext {
   SnapshotService* snapshots = nullptr;
   // Signs and verifies tokens; publishes the JWKS.
   access::Issuer* issuer = nullptr;
+  // Counts requests, hooks and snapshots for GET /metrics; null in tests that do not need it.
+  Metrics* metrics = nullptr;
   // Rendered recordings pages, reused while their camera's segments are unchanged.
   std::shared_ptr<PageCache> pages = std::make_shared<PageCache>(8u << 20);
 };

@@ -21,6 +21,9 @@ Handler guard(Handler fn);
 void json_reply(httplib::Response& res, int status, const nlohmann::json& body);
 void json_error(httplib::Response& res, int status, const std::string& message);
 
+// 127.0.0.0/8, ::1 or an IPv4-mapped loopback address.
+bool is_loopback(const std::string& addr);
+
 std::optional<std::string> param(const httplib::Request& req, const char* name);
 // Throws BadInput: from: not an RFC 3339 time: "yesterday".
 std::optional<TimePoint> time_param(const httplib::Request& req, const char* name);

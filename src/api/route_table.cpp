@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "api/camera_routes.hpp"
+#include "api/metrics_route.hpp"
 #include "api/retention_routes.hpp"
 #include "api/stream_routes.hpp"
 #include "api/token_routes.hpp"
@@ -17,6 +18,7 @@ std::string_view need_name(Need need) {
     case Need::hook: return "hook";
     case Need::viewer: return "viewer";
     case Need::admin: return "admin";
+    case Need::local: return "local";
   }
   return "?";
 }
@@ -92,6 +94,7 @@ const std::vector<Route> kRoutes = {
     {"POST", "/api/streams", Need::admin, {}, false, post_stream, "start or update a stream (a camera); optionally a viewer token for it"},
     {"DELETE", R"(/api/streams/([^/]+))", Need::admin, {}, false, delete_stream, "stop a stream; its recordings stay"},
     {"POST", "/api/tokens", Need::admin, {}, false, post_token, "issue a viewer token"},
+    {"GET", "/metrics", Need::local, {}, false, get_metrics, "Prometheus metrics (text exposition)"},
 };
 
 }  // namespace

@@ -30,6 +30,7 @@ enum class Need {
   hook,    // the hook client: X-Hook-Secret, or loopback when server.hook_secret is unset
   viewer,  // admin, or a viewer holding `action` (on the camera of the path, when the route has one)
   admin,   // server.api_token only
+  local,   // admin, or any caller on a loopback address (GET /metrics: a local Prometheus)
 };
 std::string_view need_name(Need need);
 

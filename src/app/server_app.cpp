@@ -49,6 +49,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   retention_->sync_expiries();
   ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
   ctx_->issuer = issuer_.get();
+  ctx_->metrics = &metrics_;
   ctx_->worker_status = [this] {
     std::lock_guard lock(reconcile_mutex_);
     return nlohmann::json{{"last_reconcile", last_reconcile_},
@@ -233,6 +234,7 @@ void ServerApp::run() {
     auto options = SnapshotService::options_from(config_, ingest_->root());
     if (config_.access.jwt())
       options.read_token = [this](const std::string& path) { return issuer_->service_token({{"read", path}}); };
+    options.on_capture = [this](const SnapshotResult& r) { metrics_.observe_snapshot(r.ok, to_seconds(r.elapsed)); };
     snapshots_ = std::make_unique<SnapshotService>(std::move(options), *db_, clock_);
     ctx_->snapshots = snapshots_.get();
     ingest_->on_available = [s = snapshots_.get()](const std::string& id, const std::string&) { s->on_available(id); };

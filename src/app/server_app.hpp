@@ -17,6 +17,7 @@
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
 #include "ingest/reconciler.hpp"
+#include "metrics/metrics.hpp"
 #include "notify/webhook_delivery.hpp"
 #include "retention/retention.hpp"
 #include "streams/stream_admin.hpp"
@@ -71,6 +72,7 @@ class ServerApp {
   Config config_;
   const Clock& clock_;
   std::unique_ptr<access::Issuer> issuer_;
+  Metrics metrics_;
   ControlApi::Options api_options_;  // the Control API client's service token (access.mode jwt)
   std::unique_ptr<Database> db_;
   std::unique_ptr<HookIngest> ingest_;

@@ -14,6 +14,10 @@ const Sql kQuery{
     "SELECT id, at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome FROM audit "
     "WHERE (?1 IS NULL OR camera_id = ?1) AND at_us >= ?2 AND at_us < ?3 ORDER BY at_us DESC, id DESC LIMIT ?4"};
 
+const Sql kTotals{
+    "SELECT reason, outcome, COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM audit GROUP BY reason, outcome "
+    "ORDER BY reason, outcome"};
+
 }  // namespace
 
 void Writer::append_audit(const audit::Entry& e) {
@@ -40,6 +44,13 @@ std::vector<audit::Entry> Reader::audit_log(const std::optional<std::string>& ca
   while (q->step())
     out.push_back(audit::Entry{q->int64(0), q->time(1), q->int64(2), q->text(3), q->text(4), q->time(5), q->int64(6),
                                q->text(7), q->text(8)});
+  return out;
+}
+
+std::vector<audit::Total> Reader::audit_totals() {
+  auto q = query(kTotals);
+  std::vector<audit::Total> out;
+  while (q->step()) out.push_back(audit::Total{q->text(0), q->text(1), q->int64(2), q->int64(3)});
   return out;
 }
 

@@ -18,4 +18,10 @@ struct Entry {
   std::string outcome;  // deleted | already gone | refused: ...
 };
 
+// Rows of the audit by reason and outcome, since the index began (the audit is never pruned).
+struct Total {
+  std::string reason, outcome;
+  std::int64_t count = 0, bytes = 0;
+};
+
 }  // namespace hs::audit

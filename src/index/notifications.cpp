@@ -47,6 +47,10 @@ const Sql kFailed{
     "UPDATE deliveries SET state = 'retrying', attempts = attempts + 1, last_error = ?2, next_attempt_us = ?3 "
     "WHERE id = ?1"};
 
+const Sql kDeliveryTotals{
+    "SELECT state, COUNT(*), CAST(COALESCE(SUM(CASE WHEN state = 'delivered' THEN attempts - 1 ELSE attempts END), 0) AS BIGINT) "
+    "FROM deliveries GROUP BY state ORDER BY state"};
+
 }  // namespace
 
 std::int64_t Writer::add_notification(const std::string& kind, const std::string& camera_id,
@@ -116,6 +120,13 @@ void Writer::mark_delivery_failed(std::int64_t id, const std::string& error, Tim
   q->bind(2, error);
   q->bind(3, next_attempt);
   q->exec();
+}
+
+std::vector<notifications::DeliveryTotal> Reader::delivery_totals() {
+  auto q = query(kDeliveryTotals);
+  std::vector<notifications::DeliveryTotal> out;
+  while (q->step()) out.push_back({q->text(0), q->int64(1), q->int64(2)});
+  return out;
 }
 
 }  // namespace hs

@@ -31,4 +31,11 @@ struct Notification {
   std::vector<Delivery> deliveries;
 };
 
+// Deliveries by state, with the attempts that failed (every attempt of an undelivered row, all
+// but the last of a delivered one).
+struct DeliveryTotal {
+  std::string state;
+  std::int64_t count = 0, failed_attempts = 0;
+};
+
 }  // namespace hs::notifications

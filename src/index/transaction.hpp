@@ -61,10 +61,12 @@ class Reader {
   // Newest first.
   std::vector<audit::Entry> audit_log(const std::optional<std::string>& camera_id, std::optional<TimePoint> from,
                                       std::optional<TimePoint> to, int limit);
+  std::vector<audit::Total> audit_totals();
 
   // --- the notification outbox (index/notifications.cpp)
   // Newest first, with deliveries.
   std::vector<notifications::Notification> recent_notifications(int limit);
+  std::vector<notifications::DeliveryTotal> delivery_totals();
   // Deliveries due at `now`, oldest first, with their payloads.
   std::vector<std::pair<notifications::Delivery, std::string>> due_deliveries(TimePoint now, int limit);
 

@@ -166,6 +166,7 @@ void SnapshotService::worker_loop() {
       result.error = e.what();
     }
     if (!cancel_) note_outcome(id, result);
+    if (!cancel_ && opt_.on_capture) opt_.on_capture(result);
     std::shared_ptr<InFlight> done;
     bool rerun = false;
     {

@@ -74,6 +74,8 @@ class SnapshotService {
     int workers = 2;
     // A recording tail older than this is not a live snapshot: the next source is tried.
     Micros tail_max_age = std::chrono::seconds{30};
+    // Told about every finished capture (a worker thread, no lock held): metrics.
+    std::function<void(const SnapshotResult&)> on_capture;
   };
   static Options options_from(const Config& config, const std::filesystem::path& recordings_root);
 

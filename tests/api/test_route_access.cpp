@@ -139,6 +139,8 @@ TEST_CASE("every route admits exactly the callers its table row declares", "[api
       {"DELETE", R"(/api/streams/([^/]+))", stream, stream, "", 200, 403, 403, 401},
       {"POST", "/api/tokens", fixed("/api/tokens"), fixed("/api/tokens"), R"({"cameras": ["1"], "actions": ["read"], "subject": "u"})", 201, 403,
        403, 401},
+      // Loopback: nobody from 127.0.0.1 may scrape (tests/api/test_metrics.cpp has the rest).
+      {"GET", "/metrics", fixed("/metrics"), fixed("/metrics"), "", 200, 403, 403, 200},
   };
 
   // The table above names every route the server has, and no other.
@@ -154,10 +156,10 @@ TEST_CASE("every route admits exactly the callers its table row declares", "[api
       return nullptr;
     }();
     REQUIRE(route);
-    // The expectations follow from the declaration: nobody is refused unless the route is open,
-    // a viewer is refused an admin route.
+    // The expectations follow from the declaration: nobody is refused unless the route is open
+    // (or local: these requests come from 127.0.0.1), a viewer is refused an admin or local route.
     CHECK((row.nobody == 401) == (route->need == Need::viewer || route->need == Need::admin));
-    CHECK((row.viewer_own == 403) == (route->need == Need::admin));
+    CHECK((row.viewer_own == 403) == (route->need == Need::admin || route->need == Need::local));
 
     // Least privileged first, so a request that consumes its target (DELETE) does so last.
     struct Ask {
