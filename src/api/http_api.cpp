@@ -101,15 +101,27 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     auto alert = ctx.retention.alert();
     nlohmann::json alerts = nlohmann::json::array();
     if (!alert.empty()) alerts.push_back(alert);
-    nlohmann::json body{{"status", alert.empty() ? "ok" : "degraded"},
+    // The index answers or not: down (PostgreSQL unreachable) is a 503, hooks are being spooled.
+    nlohmann::json index{{"engine", ctx.config.index.url.empty() ? "sqlite" : "postgresql"}, {"state", "up"}};
+    nlohmann::json schema_version = nullptr;
+    try {
+      schema_version = ctx.db.schema_version();
+    } catch (const Unavailable& e) {
+      index["state"] = "down";
+      index["error"] = e.what();
+      alerts.push_back(fmt::format("index unreachable: {}", e.what()));
+    }
+    const bool down = index["state"] == "down";
+    nlohmann::json body{{"status", down ? "unavailable" : alerts.empty() ? "ok" : "degraded"},
                         {"alerts", std::move(alerts)},
                         {"version", HOOK_SERVER_VERSION},
                         {"started", format_rfc3339_ms(ctx.started)},
                         {"uptime_s", to_seconds(now - ctx.started)},
                         {"spool_pending_bytes", ctx.spool.pending_bytes()},
-                        {"schema_version", ctx.db.schema_version()}};
+                        {"schema_version", std::move(schema_version)},
+                        {"index", std::move(index)}};
     if (ctx.worker_status) body["worker"] = ctx.worker_status();
-    json_reply(res, 200, body);
+    json_reply(res, down ? 503 : 200, body);
   }));
 
   server.Get("/api/cameras", guard([&ctx](const httplib::Request&, httplib::Response& res) {
