@@ -79,7 +79,12 @@ ConnHandle open_connection(const PgSettings& settings) {
   const char* values[] = {"3", "hook-server", settings.url.c_str(),
                           settings.password.empty() ? nullptr : settings.password.c_str(), nullptr};
   if (settings.password.empty()) keys[3] = nullptr;
-  return ConnHandle(PQconnectdbParams(keys, values, 1));
+  ConnHandle conn(PQconnectdbParams(keys, values, 1));
+  // The server's NOTICEs (e.g. "relation ... already exists, skipping") go to the log, not stderr.
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char* message) { log::get("index")->debug("postgresql: {}", trimmed(message)); },
+      nullptr);
+  return conn;
 }
 
 class PgConnection;
@@ -175,14 +180,12 @@ class PgConnection final : public Connection {
   ~PgConnection() override { drop_statements(); }
 
   void begin_write() override {
-    ready();
-    command("BEGIN", nullptr);
+    retrying(true, [&] { return command("BEGIN", nullptr); });
     in_tx_ = true;
     command(kWriteLock, "BEGIN");
   }
   void begin_read() override {
-    ready();
-    command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", nullptr);
+    retrying(true, [&] { return command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", nullptr); });
     in_tx_ = true;
   }
   void savepoint() override { command("SAVEPOINT job", nullptr); }
@@ -218,9 +221,12 @@ class PgConnection final : public Connection {
   }
 
   void exec(std::string_view sql) override {
-    ready();
-    Result r(PQexec(conn_.get(), render_for_pg(sql).c_str()));
-    check(r.get(), "PQexec", sql);
+    const std::string text = render_for_pg(sql);
+    retrying(!writer_, [&] {
+      Result r(PQexec(conn_.get(), text.c_str()));
+      check(r.get(), "PQexec", sql);
+      return r;
+    });
   }
   std::unique_ptr<Statement> prepare(std::string_view sql) override {
     return std::make_unique<PgStatement>(*this, render_for_pg(sql), std::string());
@@ -230,23 +236,24 @@ class PgConnection final : public Connection {
   // session. Called by PgStatement.
   Result execute(const std::string& name, const std::string& sql, std::uint64_t& prepared_in,
                  const std::vector<std::string>& values, const std::vector<bool>& set) {
-    ready();
     std::vector<const char*> params(values.size());
     for (std::size_t i = 0; i < values.size(); ++i) params[i] = set[i] ? values[i].c_str() : nullptr;
     const int n = static_cast<int>(params.size());
-    if (name.empty()) {
-      Result r(PQexecParams(conn_.get(), sql.c_str(), n, nullptr, params.data(), nullptr, nullptr, 0));
-      check(r.get(), "PQexecParams", sql);
+    return retrying(!writer_, [&] {
+      if (name.empty()) {
+        Result r(PQexecParams(conn_.get(), sql.c_str(), n, nullptr, params.data(), nullptr, nullptr, 0));
+        check(r.get(), "PQexecParams", sql);
+        return r;
+      }
+      if (prepared_in != session_) {
+        Result p(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+        check(p.get(), "PQprepare", sql);
+        prepared_in = session_;
+      }
+      Result r(PQexecPrepared(conn_.get(), name.c_str(), n, params.data(), nullptr, nullptr, 0));
+      check(r.get(), "PQexecPrepared", sql);
       return r;
-    }
-    if (prepared_in != session_) {
-      Result p(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
-      check(p.get(), "PQprepare", sql);
-      prepared_in = session_;
-    }
-    Result r(PQexecPrepared(conn_.get(), name.c_str(), n, params.data(), nullptr, nullptr, 0));
-    check(r.get(), "PQexecPrepared", sql);
-    return r;
+    });
   }
 
  protected:
@@ -286,6 +293,21 @@ class PgConnection final : public Connection {
     log::get("index")->info("reconnected to {}", location_);
     start_session();
     if (writer_ && observer_) observer_->segments_changed({});  // empty: what happened meanwhile is unknown
+  }
+
+  // Runs `attempt` on a ready connection. A connection found lost by it (a pooled one, after the
+  // server restarted) is reset and `attempt` runs once more, when that cannot apply anything twice:
+  // `safe` (a reader's statement, a BEGIN) and outside a transaction.
+  template <class F>
+  Result retrying(bool safe, F&& attempt) {
+    ready();
+    try {
+      return attempt();
+    } catch (const Unavailable&) {
+      if (!safe || in_tx_ || PQstatus(conn_.get()) == CONNECTION_OK) throw;
+      ready();
+      return attempt();
+    }
   }
 
   Result command(const char* sql, const char* after) {
@@ -341,6 +363,9 @@ class PgChangeFeed final : public ChangeFeed {
         writer_pid_(std::move(writer_pid)),
         changed_(std::move(changed)),
         wake_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    // Listening before the database is handed out: no write after it is missed. A server down now
+    // is retried by the thread.
+    connect();
     thread_ = std::thread([this] { run(); });
   }
   ~PgChangeFeed() override {
