@@ -4,11 +4,13 @@
 // away and comes back.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <fstream>
 #include <thread>
 
+#include "config/config.hpp"
 #include "index/database.hpp"
 #include "index/pg_connection.hpp"
 #include "support/index_engines.hpp"
@@ -321,4 +323,22 @@ TEST_CASE("a stopped PostgreSQL server makes the index Unavailable, and it recon
   CHECK_FALSE(r.segment_by_file("x/1.mp4").has_value());  // refused with 503, not half-written
   CHECK(r.segment_by_file("x/2.mp4").has_value());
   CHECK(db.segments_version("x") != v0);
+}
+
+TEST_CASE("open_index picks PostgreSQL from index.url and reads the password file", "[index][pg][config]") {
+  test::TempDir dir;
+  auto url = test::fresh_pg_schema_url();
+  {
+    std::ofstream(dir.path() / "pw") << "any-password\n";  // the test server trusts hs: any password works
+  }
+  Config config = parse_config(fmt::format("data_dir: var\nindex:\n  url: \"{}\"\n  password_file: pw\n", url),
+                               dir.path() / "hook-server.yml");
+  auto db = open_index(config);
+  CHECK(db->location() == url);
+  CHECK(db->schema_version() == db->latest_schema_version());
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "var" / "index.db"));
+
+  config.index.password_file = dir.path() / "missing";
+  REQUIRE_THROWS_WITH(open_index(config), fmt::format("index.password_file: cannot read \"{}\": No such file or directory",
+                                                      (dir.path() / "missing").string()));
 }
