@@ -103,6 +103,9 @@ class PgStatement final : public Statement {
     set_[index - 1] = true;
   }
   void bind_text(int index, std::string_view value) override {
+    // Text parameters travel NUL-terminated: a NUL inside would cut the value short, silently.
+    if (value.find('\0') != std::string_view::npos)
+      throw BadInput(fmt::format("a NUL byte cannot be stored in the index: {}", quote(value)));
     param(index).assign(value);
     set_[index - 1] = true;
   }

@@ -147,6 +147,9 @@ TEST_CASE("greatest, {skip_locked}, NULLs and row counts behave on PostgreSQL as
   auto u = c->prepare("UPDATE t SET v = ?1 WHERE v IS NOT NULL");
   u->bind(1, "b");
   CHECK(u->exec() == 1);
+  // A NUL byte would cut a text short: refused, nothing written.
+  auto n = c->query(kInsert);
+  REQUIRE_THROWS_WITH(n->bind(1, std::string_view("a\0b", 3)), "a NUL byte cannot be stored in the index: \"a\\x00b\"");
 }
 
 TEST_CASE("PostgreSQL transactions: savepoints roll back alone, a rollback forgets all", "[index][pg]") {
