@@ -64,22 +64,35 @@ void post_hook(ApiContext& ctx, const Call& call) {
 void get_health(ApiContext& ctx, const Call& call) {
   auto now = ctx.clock.now();
   auto alert = ctx.retention.alert();
-  const char* status = alert.empty() ? "ok" : "degraded";
-  if (!call.caller.reads_everything()) {
-    json_reply(call.res, 200, {{"status", status}});
-    return;
-  }
   nlohmann::json alerts = nlohmann::json::array();
   if (!alert.empty()) alerts.push_back(alert);
+  // The index answers or not: down (PostgreSQL unreachable) is a 503, hooks are being spooled.
+  nlohmann::json index{{"engine", ctx.config.index.url.empty() ? "sqlite" : "postgresql"}, {"state", "up"}};
+  nlohmann::json schema_version = nullptr;
+  try {
+    schema_version = ctx.db.schema_version();
+  } catch (const Unavailable& e) {
+    index["state"] = "down";
+    index["error"] = e.what();
+    alerts.push_back(fmt::format("index unreachable: {}", e.what()));
+  }
+  const bool down = index["state"] == "down";
+  const int code = down ? 503 : 200;
+  const char* status = down ? "unavailable" : alerts.empty() ? "ok" : "degraded";
+  if (!call.caller.reads_everything()) {
+    json_reply(call.res, code, {{"status", status}});
+    return;
+  }
   nlohmann::json body{{"status", status},
                       {"alerts", std::move(alerts)},
                       {"version", HOOK_SERVER_VERSION},
                       {"started", format_rfc3339_ms(ctx.started)},
                       {"uptime_s", to_seconds(now - ctx.started)},
                       {"spool_pending_bytes", ctx.spool.pending_bytes()},
-                      {"schema_version", ctx.db.schema_version()}};
+                      {"schema_version", std::move(schema_version)},
+                      {"index", std::move(index)}};
   if (ctx.worker_status) body["worker"] = ctx.worker_status();
-  json_reply(call.res, 200, body);
+  json_reply(call.res, code, body);
 }
 
 void list_cameras(ApiContext& ctx, const Call& call) {

@@ -35,6 +35,9 @@ Handler guard(Handler fn) {
       json_error(res, 404, e.what());
     } catch (const Conflict& e) {
       json_error(res, 409, e.what());
+    } catch (const Unavailable& e) {
+      log::get("api")->warn("{} {}: {}", req.method, req.path, e.what());
+      json_error(res, 503, e.what());
     } catch (const std::exception& e) {
       log::get("api")->error("{} {}: {}", req.method, req.path, e.what());
       json_error(res, 500, fmt::format("internal error: {}", e.what()));

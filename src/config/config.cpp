@@ -13,6 +13,7 @@
 
 #include "domain/record_path.hpp"
 #include "util/error.hpp"
+#include "util/redact.hpp"
 #include "util/zone.hpp"
 
 namespace hs {
@@ -286,8 +287,8 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.expect_map(root, "", {"server", "data_dir", "mediamtx", "retention", "snapshots", "reconcile_interval", "events_keep",
-                          "access", "cameras"});
+  r.expect_map(root, "", {"server", "data_dir", "index", "mediamtx", "retention", "snapshots", "reconcile_interval",
+                          "events_keep", "access", "cameras"});
 
   if (auto s = root["server"]) {
     r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins", "log_format"});
@@ -318,6 +319,17 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
   if (const char* t = std::getenv("HOOK_SERVER_HOOK_SECRET"); t && *t) c.server.hook_secret = t;
 
   r.path(root, "", "data_dir", c.data_dir, c.dir);
+  if (auto i = root["index"]) {
+    r.expect_map(i, "index", {"url", "password_file"});
+    r.string(i, "index", "url", c.index.url);
+    if (!c.index.url.empty() && !c.index.url.starts_with("postgresql://") && !c.index.url.starts_with("postgres://"))
+      r.fail(i["url"], "index.url",
+             fmt::format("expected a PostgreSQL URL like postgresql://user@host:5432/database, got {}",
+                         quote(redact_url(c.index.url))));
+    r.path(i, "index", "password_file", c.index.password_file, c.dir);
+    if (!c.index.password_file.empty() && c.index.url.empty())
+      r.fail(i["password_file"], "index.password_file", "needs index.url (the SQLite index has no password)");
+  }
   r.duration(root, "", "reconcile_interval", c.reconcile_interval);
   r.duration(root, "", "events_keep", c.events_keep);
   parse_access(r, root, c);

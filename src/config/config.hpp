@@ -74,6 +74,15 @@ struct Config {
 
   std::filesystem::path data_dir;  // index.db, spool/, snapshots/
 
+  // Where the index lives: PostgreSQL when url is set (libpq's URL syntax), else SQLite in
+  // <data_dir>/index.db. The password comes from password_file (read when the index opens, first
+  // line) or libpq's own PGPASSWORD / ~/.pgpass; a password written in the URL works but the URL is
+  // then only ever printed redacted.
+  struct Index {
+    std::string url;
+    std::filesystem::path password_file;
+  } index;
+
   struct Mediamtx {
     std::string version = "1.20.1";
     std::filesystem::path working_dir;  // MediaMTX's cwd (absolute after load)

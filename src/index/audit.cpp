@@ -12,7 +12,7 @@ const Sql kAppend{
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
 const Sql kQuery{
     "SELECT id, at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome FROM audit "
-    "WHERE (?1 IS NULL OR camera_id = ?1) AND at_us >= ?2 AND at_us < ?3 ORDER BY at_us DESC, id DESC LIMIT ?4"};
+    "WHERE (CAST(?1 AS TEXT) IS NULL OR camera_id = ?1) AND at_us >= ?2 AND at_us < ?3 ORDER BY at_us DESC, id DESC LIMIT ?4"};
 
 const Sql kTotals{
     "SELECT reason, outcome, COUNT(*), CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM audit GROUP BY reason, outcome "

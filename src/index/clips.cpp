@@ -10,7 +10,7 @@ using index::Sql;
 
 const std::string kSelect = "SELECT id, camera_id, start_us, end_us, label, created_us FROM clips ";
 const Sql kById{kSelect + "WHERE id = ?1"};
-const Sql kList{kSelect + "WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY camera_id, start_us, id"};
+const Sql kList{kSelect + "WHERE CAST(?1 AS TEXT) IS NULL OR camera_id = ?1 ORDER BY camera_id, start_us, id"};
 const Sql kAdd{"INSERT INTO clips (camera_id, start_us, end_us, label, created_us) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id"};
 
 clips::Clip read_clip(index::Statement& q) {

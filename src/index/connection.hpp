@@ -10,6 +10,7 @@
 // once per connection instead of once per call.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,10 +121,14 @@ class Query {
 
 enum class RowChange { insert, update, remove };
 
-// Told about every row a connection's statements insert, update or delete, before COMMIT.
+// Told about the rows a connection's statements change. An engine reports either rows (SQLite:
+// every row inserted, updated or deleted, before COMMIT) or, when it knows them, the cameras whose
+// segments changed (PostgreSQL: during COMMIT, from the schema's NOTIFY trigger).
 class ChangeObserver {
  public:
   virtual void row_changed(std::string_view table, RowChange change, std::int64_t row_id) = 0;
+  // An empty camera: any camera may have changed (the engine lost track, e.g. on a reconnect).
+  virtual void segments_changed(std::string_view camera_id) = 0;
 
  protected:
   ~ChangeObserver() = default;
@@ -173,6 +178,12 @@ class Connection {
   std::vector<std::unique_ptr<Statement>> statements_;  // indexed by Sql::id()
 };
 
+// A running watch on other connections' writes (Backend::watch_segments); stops when destroyed.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
+};
+
 // Opens the connections of one index and keeps its schema current.
 class Backend {
  public:
@@ -186,6 +197,12 @@ class Backend {
   virtual void migrate(Connection& writer) const = 0;
   virtual int schema_version(Connection& connection) const = 0;
   virtual int latest_schema_version() const = 0;
+  // Calls `changed(camera)` from a thread of its own when another connection (another node, a
+  // maintenance command) commits changes to that camera's segments, and `changed(nullopt)` when
+  // changes may have been missed (the feed reconnected). Null when the engine has no such feed.
+  virtual std::unique_ptr<ChangeFeed> watch_segments(std::function<void(std::optional<std::string_view>)>) const {
+    return nullptr;
+  }
 };
 
 // Replaces each `{token}` of `text` by its rendering (dialect notes, see Sql).

@@ -5,16 +5,39 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "config/config.hpp"
+#include "index/pg_connection.hpp"
 #include "index/sqlite_connection.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace hs {
 
+namespace {
+
+// The first line of index.password_file.
+std::string read_password(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    throw ConfigError(fmt::format("index.password_file: cannot read {}: {}", quote(file.string()),
+                                  in ? "the file is empty" : std::strerror(errno)));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
 std::unique_ptr<Database> open_index(const Config& config) {
-  return std::make_unique<Database>(std::make_unique<index::SqliteBackend>(config.data_dir / "index.db"));
+  if (config.index.url.empty())
+    return std::make_unique<Database>(std::make_unique<index::SqliteBackend>(config.data_dir / "index.db"));
+  index::PgSettings settings{config.index.url, {}};
+  if (!config.index.password_file.empty()) settings.password = read_password(config.index.password_file);
+  return std::make_unique<Database>(std::make_unique<index::PgBackend>(std::move(settings)));
 }
 
 Database::Database(std::filesystem::path file) : Database(std::make_unique<index::SqliteBackend>(std::move(file))) {}
@@ -26,6 +49,7 @@ Database::Database(std::unique_ptr<index::Backend> backend)
     backend_->migrate(*writer_);
   }
   rows_reported_ = writer_->watch_changes(this);
+  feed_ = backend_->watch_segments([this](std::optional<std::string_view> camera) { changed_elsewhere(camera); });
 }
 
 Database::Connection Database::lease_reader() {
@@ -75,6 +99,18 @@ void Database::row_changed(std::string_view table, index::RowChange change, std:
   } else {
     changed_rows_.push_back(row_id);
   }
+}
+
+void Database::segments_changed(std::string_view camera_id) {
+  if (camera_id.empty()) changed_unknown_ = true;
+  else changed_cameras_.emplace_back(camera_id);
+}
+
+void Database::changed_elsewhere(std::optional<std::string_view> camera) {
+  std::lock_guard lock(versions_mutex_);
+  ++version_counter_;
+  if (camera) camera_changed_at_[std::string(*camera)] = version_counter_;
+  else all_changed_at_ = version_counter_;
 }
 
 // Inside the transaction, under write_mutex_: which cameras the changed rows belong to.

@@ -8,7 +8,8 @@
 // next one to get the writer runs all queued work in one transaction, each piece inside its own
 // SAVEPOINT (a piece that throws is rolled back alone and its caller gets the exception). Under
 // concurrent hooks this turns N commits into one without changing what any caller sees.
-// The engine behind it is an index::Backend (index/connection.hpp): SQLite (index/sqlite_connection.*).
+// The engine behind it is an index::Backend (index/connection.hpp): SQLite (index/sqlite_connection.*)
+// or PostgreSQL (index/pg_connection.*).
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,7 +42,7 @@ class Database final : private index::ChangeObserver {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Where the index lives (the SQLite file), for logs.
+  // Where the index lives (the SQLite file, the PostgreSQL URL without password), for logs.
   std::string location() const { return backend_->location(); }
   int schema_version();
   int latest_schema_version() const { return backend_->latest_schema_version(); }
@@ -78,6 +79,9 @@ class Database final : private index::ChangeObserver {
   // A number that grows whenever a committed write changed (inserted, updated or deleted) one of
   // this camera's segment rows; equal numbers mean unchanged listings, so rendered pages can be
   // reused. Read it before reading the rows it vouches for. It restarts with the process.
+  // Writes of this Database move it before write() returns; writes of other processes (other nodes
+  // on a shared PostgreSQL) move it when the engine's change feed tells (a few milliseconds later;
+  // SQLite has no feed: one process writes its index).
   std::uint64_t segments_version(const std::string& camera_id) const;
 
   // A reader on a pooled connection, each statement seeing the latest commit.
@@ -116,6 +120,9 @@ class Database final : private index::ChangeObserver {
   // Segment changes, collected from the writer while a batch runs (under write_mutex_), resolved to
   // cameras before COMMIT and published after it.
   void row_changed(std::string_view table, index::RowChange change, std::int64_t row_id) override;
+  void segments_changed(std::string_view camera_id) override;
+  // From the change feed's thread: another writer changed `camera` (nullopt: any camera).
+  void changed_elsewhere(std::optional<std::string_view> camera);
   void resolve_segment_changes();
   void publish_segment_changes();
   std::vector<std::int64_t> changed_rows_;
@@ -126,6 +133,7 @@ class Database final : private index::ChangeObserver {
   std::uint64_t version_counter_ = 0;
   std::uint64_t all_changed_at_ = 0;
   std::unordered_map<std::string, std::uint64_t> camera_changed_at_;
+  std::unique_ptr<index::ChangeFeed> feed_;  // last member: stopped first
 };
 
 // What reader() and snapshot() return: a Reader that owns its pooled connection until it ends.
@@ -144,7 +152,9 @@ class ReadTransaction : public Reader {
   bool snapshot_;
 };
 
-// The index configured for this server: SQLite in <data_dir>/index.db. Throws Error.
+// The index configured for this server: PostgreSQL when index.url is set (its password from
+// index.password_file or PGPASSWORD), else SQLite in <data_dir>/index.db. Throws Error naming the
+// index (Unavailable when the PostgreSQL server cannot be reached).
 std::unique_ptr<Database> open_index(const Config& config);
 
 }  // namespace hs

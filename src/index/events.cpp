@@ -13,7 +13,7 @@ const Sql kAppend{
 const Sql kPrune{"DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?2) AND received_us < ?1"};
 const Sql kRecent{
     "SELECT id, at_us, received_us, kind, path, COALESCE(camera_id, ''), COALESCE(segment, ''), outcome, detail "
-    "FROM events WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY id DESC LIMIT ?2"};
+    "FROM events WHERE CAST(?1 AS TEXT) IS NULL OR camera_id = ?1 ORDER BY id DESC LIMIT ?2"};
 
 // Empty text is stored as NULL (no camera, no segment).
 void bind_or_null(index::Statement& q, int index, const std::string& text) {

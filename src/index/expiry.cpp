@@ -81,7 +81,7 @@ std::vector<expiry::CameraTally> read_tallies(index::Statement& q) {
 }
 
 const Sql kExpiring{fmt::format(
-    "SELECT {} FROM segments s WHERE s.expires_us <= ?1 AND (?2 IS NULL OR s.camera_id = ?2) AND {} "
+    "SELECT {} FROM segments s WHERE s.expires_us <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR s.camera_id = ?2) AND {} "
     "ORDER BY s.expires_us, s.id LIMIT ?3",
     index::kSegmentColumns, kDeletable)};
 

@@ -1,8 +1,8 @@
 #pragma once
 // The error policy (see ARCHITECTURE.md): configuration and start-up errors are ConfigError and end
 // in main with one line and a non-zero exit; per-request problems are BadInput (400), NotFound (404),
-// Conflict (409), Unauthorized (401) or Forbidden (403) and become {"error": "..."} in the HTTP layer. Messages name
-// the bad value in quotes.
+// Conflict (409), Unauthorized (401), Forbidden (403) or Unavailable (503) and become
+// {"error": "..."} in the HTTP layer. Messages name the bad value in quotes.
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +27,11 @@ struct Unauthorized : Error {  // 401: missing or wrong token
   using Error::Error;
 };
 struct Forbidden : Error {  // 403: a valid token that may not do this (a viewer on an admin route)
+  using Error::Error;
+};
+// 503: a service the request needs is down for now (the PostgreSQL index unreachable); the same
+// request may succeed later, so hook clients spool it.
+struct Unavailable : Error {
   using Error::Error;
 };
 

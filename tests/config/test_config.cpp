@@ -113,7 +113,13 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
       {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
       {"colour: blue\n",
-       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras)"},
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, index, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras)"},
+      {"index:\n  url: mysql://u:pw@h/db\n",
+       "/etc/hs/hook-server.yml:2:8: index.url: expected a PostgreSQL URL like postgresql://user@host:5432/database, got \"mysql://u:***@h/db\""},
+      {"index:\n  password_file: pw\n",
+       "/etc/hs/hook-server.yml:2:18: index.password_file: needs index.url (the SQLite index has no password)"},
+      {"index:\n  uri: postgresql://h/db\n",
+       "/etc/hs/hook-server.yml:2:3: index.uri: unknown key (accepted: url, password_file)"},
       {"access:\n  mode: closed\n", "/etc/hs/hook-server.yml:2:9: access.mode: expected jwt or open, got \"closed\""},
       {"access:\n  modes: jwt\n",
        "/etc/hs/hook-server.yml:2:3: access.modes: unknown key (accepted: mode, issuer, audience, max_ttl, default_ttl, jwks_url)"},
@@ -141,6 +147,14 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
     CAPTURE(r.yaml);
     REQUIRE_THROWS_WITH(parse(r.yaml), r.message);
   }
+}
+
+TEST_CASE("index.url selects PostgreSQL; without it the index is SQLite in data_dir", "[config]") {
+  Config sqlite = parse("data_dir: /var/lib/hs\n");
+  CHECK(sqlite.index.url.empty());
+  Config pg = parse("index:\n  url: postgresql://hs@db.example:5432/hooks?sslmode=require\n  password_file: secrets/pg\n");
+  CHECK(pg.index.url == "postgresql://hs@db.example:5432/hooks?sslmode=require");
+  CHECK(pg.index.password_file == std::filesystem::path("/etc/hs/secrets/pg"));
 }
 
 TEST_CASE("access defaults to jwt with a derived JWKS URL; open mode and the other keys read back", "[config]") {

@@ -5,6 +5,7 @@
 
 #include "index/database.hpp"
 #include "index/events.hpp"
+#include "support/index_engines.hpp"
 #include "support/media.hpp"
 #include "support/server_fixture.hpp"
 
@@ -25,7 +26,10 @@ events::Entry entry_at(TimePoint received) {
 
 TEST_CASE("prune_events removes the oldest entries before a time, a batch at a time", "[index][events]") {
   TempDir dir;
-  Database db(dir.path() / "index.db");
+  auto engine = GENERATE(from_range(test::index_engines()));
+  INFO(test::engine_name(engine));
+  auto index = test::fresh_index(engine, dir.path());
+  Database& db = *index;
   db.write([&](Writer& w) {
     for (int i = 0; i < 12000; ++i) w.append_event(entry_at(kT0 + std::chrono::seconds{i}));
   });

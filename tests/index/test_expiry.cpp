@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "index/database.hpp"
+#include "support/index_engines.hpp"
 #include "support/media.hpp"
 
 using namespace hs;
@@ -17,9 +18,10 @@ const TimePoint kNow = parse_rfc3339("2025-03-01T12:00:00Z");
 
 struct Index {
   TempDir dir;
-  Database db{dir.path() / "index.db"};
+  std::unique_ptr<Database> index;
+  Database& db;
 
-  Index() {
+  explicit Index(test::IndexEngine engine) : index(test::fresh_index(engine, dir.path())), db(*index) {
     db.write([&](Writer& w) {
       for (std::string id : {"a", "b"})
         w.upsert_camera(Camera{id, "camera_" + id, id, "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
@@ -50,7 +52,7 @@ struct Index {
 
 TEST_CASE("the disk guard claims the soonest-expiring deletable segments until their sizes cover the need",
           "[index][expiry]") {
-  Index x;
+  Index x(GENERATE(from_range(test::index_engines())));
   auto s1 = x.segment("a", 0, 400, hours{1});
   auto s2 = x.segment("b", 1, 300, hours{2});
   auto s3 = x.segment("a", 2, 0, hours{2});  // same expiry as s2: the lower id first
@@ -74,7 +76,7 @@ TEST_CASE("the disk guard claims the soonest-expiring deletable segments until t
 }
 
 TEST_CASE("the disk guard never claims permanent, clip or recording segments", "[index][expiry]") {
-  Index x;
+  Index x(GENERATE(from_range(test::index_engines())));
   auto perm = x.segment("a", 0, 100, hours{1});
   auto clipped = x.segment("a", 10, 100, hours{1});
   auto recording = x.segment("b", 20, 100, hours{1});
@@ -103,7 +105,7 @@ TEST_CASE("the disk guard never claims permanent, clip or recording segments", "
 }
 
 TEST_CASE("claimed rows are forgotten or restored; unclaimed rows are never touched", "[index][expiry]") {
-  Index x;
+  Index x(GENERATE(from_range(test::index_engines())));
   auto a = x.segment("a", 0, 100, hours{1});
   auto b = x.segment("a", 1, 100, hours{1});
   auto c = x.segment("a", 2, 100, hours{1});

@@ -6,6 +6,7 @@
 #include "index/cameras.hpp"
 #include "index/database.hpp"
 #include "index/segments.hpp"
+#include "support/index_engines.hpp"
 #include "support/media.hpp"
 
 using namespace hs;
@@ -20,21 +21,29 @@ const TimePoint kStart = parse_rfc3339("2025-02-01T10:00:00Z");
 
 TEST_CASE("segment writes reuse their statements across many writes in one transaction", "[segments]") {
   TempDir dir;
-  Database db(dir.path() / "index.db");
+  auto engine = GENERATE(from_range(test::index_engines()));
+  INFO(test::engine_name(engine));
+  auto index = test::fresh_index(engine, dir.path());
+  Database& db = *index;
+  std::int64_t a_id = 0, b0_id = 0;
   db.write([&](Writer& w) {
     w.upsert_camera(Camera{"1", "camera_1", "Front", "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
   });
   db.write([&](Writer& w) {
-    CHECK(w.segment_created("1", "camera_1/a.mp4", kStart, std::nullopt, kNow));
+    a_id = w.segment_created("1", "camera_1/a.mp4", kStart, std::nullopt, kNow).value_or(0);
+    CHECK(a_id > 0);
     CHECK_FALSE(w.segment_created("1", "camera_1/a.mp4", kStart, std::nullopt, kNow));  // already known
     CHECK(w.segment_completed("1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
     CHECK_FALSE(w.segment_completed("1", "camera_1/a.mp4", kStart, Micros{60'000'000}, 1000, std::nullopt, kNow));
-    for (int i = 0; i < 100; ++i)
-      CHECK(w.segment_completed("1", "camera_1/b" + std::to_string(i) + ".mp4", kStart, std::nullopt, i, std::nullopt, kNow));
-    CHECK(w.set_segment_state(1, SegmentState::missing, kNow));
-    CHECK_FALSE(w.set_segment_state(1, SegmentState::missing, kNow));
-    CHECK(w.set_segment_state(2, SegmentState::deleting, kNow));
-    CHECK_FALSE(w.set_segment_state(2, SegmentState::complete, kNow));  // a row being deleted is left alone
+    for (int i = 0; i < 100; ++i) {
+      auto id = w.segment_completed("1", "camera_1/b" + std::to_string(i) + ".mp4", kStart, std::nullopt, i, std::nullopt, kNow);
+      CHECK(id);
+      if (i == 0) b0_id = id.value_or(0);
+    }
+    CHECK(w.set_segment_state(a_id, SegmentState::missing, kNow));
+    CHECK_FALSE(w.set_segment_state(a_id, SegmentState::missing, kNow));
+    CHECK(w.set_segment_state(b0_id, SegmentState::deleting, kNow));
+    CHECK_FALSE(w.set_segment_state(b0_id, SegmentState::complete, kNow));  // a row being deleted is left alone
   });
 
   std::map<std::string, std::pair<std::int64_t, SegmentState>> rows;
@@ -42,8 +51,8 @@ TEST_CASE("segment writes reuse their statements across many writes in one trans
     CHECK(rows.emplace(std::string(file), std::make_pair(id, state)).second);
   });
   REQUIRE(rows.size() == 101);
-  CHECK(rows["camera_1/a.mp4"] == std::make_pair(std::int64_t{1}, SegmentState::missing));
-  CHECK(rows["camera_1/b0.mp4"] == std::make_pair(std::int64_t{2}, SegmentState::deleting));
+  CHECK(rows["camera_1/a.mp4"] == std::make_pair(a_id, SegmentState::missing));
+  CHECK(rows["camera_1/b0.mp4"] == std::make_pair(b0_id, SegmentState::deleting));
   CHECK(rows["camera_1/b99.mp4"].second == SegmentState::complete);
   auto a = db.reader().segment_by_file("camera_1/a.mp4");
   REQUIRE(a);

@@ -30,6 +30,7 @@ struct Observer final : ChangeObserver {
   void row_changed(std::string_view table, RowChange change, std::int64_t row) override {
     seen.emplace_back(std::string(table), change, row);
   }
+  void segments_changed(std::string_view) override {}
 };
 
 }  // namespace

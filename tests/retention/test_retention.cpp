@@ -1,4 +1,4 @@
-// Retention against a real SQLite index and real files, with a fake clock and disk: expiry and
+// Retention against a real index (SQLite and PostgreSQL) and real files, with a fake clock and disk: expiry and
 // notice, protections, grace after unmarking, plan changes, crash recovery, confinement, the disk
 // guard, and a property test over random histories.
 #include <catch2/catch.hpp>
@@ -14,6 +14,7 @@
 #include "index/fragments.hpp"
 #include "retention/retention.hpp"
 #include "support/fake_clock.hpp"
+#include "support/index_engines.hpp"
 #include "support/media.hpp"
 #include "util/error.hpp"
 
@@ -47,14 +48,14 @@ struct Fixture {
   std::unique_ptr<Retention> retention;
   fs::path root;
 
-  explicit Fixture(const std::string& yaml = "") {
+  explicit Fixture(const std::string& yaml = "", IndexEngine engine = IndexEngine::sqlite) {
     config = parse_config("retention: {plans: {basic: 7d, pro: 15d}, notify_before: 24h, interval: 10m, disk_min_free: 0%}\n" + yaml,
                           dir.path() / "hook-server.yml");
     root = dir.path() / "rec";
     fs::create_directories(root);
     disk.root = root;
     disk.capacity = 1ULL << 40;
-    db = std::make_unique<Database>(dir.path() / "index.db");
+    db = fresh_index(engine, dir.path());
     retention = std::make_unique<Retention>(config, *db, root, clock, disk);
     add_camera("a", "basic");
   }
@@ -93,7 +94,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("expired segments are announced first and deleted a lead time later", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   auto old_seg = f.segment("a", hours{24 * 7 + 1});             // expired an hour ago, never announced
   auto regular = f.segment("a", hours{24 * 6} - minutes{5});     // expires in 24 h 05 min
   auto young = f.segment("a", hours{24 * 2});
@@ -149,7 +150,7 @@ TEST_CASE("expired segments are announced first and deleted a lead time later", 
 }
 
 TEST_CASE("permanent, clip and recording segments are never deleted, by any path", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   auto perm = f.segment("a", hours{24 * 30});
   auto in_clip = f.segment("a", hours{24 * 20});
   auto rec = f.segment("a", hours{24 * 10}, 10, SegmentState::recording);
@@ -184,7 +185,7 @@ TEST_CASE("permanent, clip and recording segments are never deleted, by any path
 }
 
 TEST_CASE("unmarking or deleting a clip gives a notice before any deletion", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   auto perm = f.segment("a", hours{24 * 30});
   auto clipped = f.segment("a", hours{24 * 30} - minutes{5});
   f.retention->set_permanent(perm, true);
@@ -207,7 +208,7 @@ TEST_CASE("unmarking or deleting a clip gives a notice before any deletion", "[r
 }
 
 TEST_CASE("a plan change recomputes expiries with the notice rule", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   f.add_camera("b", "pro");
   auto s10 = f.segment("b", hours{24 * 10});   // pro: 5 days left; basic: 3 days late
   auto s14 = f.segment("b", hours{24 * 14} + hours{12});  // pro: due in 12 h
@@ -231,7 +232,7 @@ TEST_CASE("a plan change recomputes expiries with the notice rule", "[retention]
 }
 
 TEST_CASE("a pass interrupted after marking is finished at the next one", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   auto a = f.segment("a", hours{24 * 9});
   auto b = f.segment("a", hours{24 * 9} + minutes{1});
   std::string fa = f.file_of(a), fb = f.file_of(b);
@@ -250,7 +251,7 @@ TEST_CASE("a pass interrupted after marking is finished at the next one", "[rete
 }
 
 TEST_CASE("deletion never leaves the recordings root, symlinks included", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   TempDir outside;
   std::ofstream(outside.path() / "precious.mp4") << "keep me";
   fs::create_directories(outside.path() / "dir");
@@ -278,7 +279,7 @@ TEST_CASE("deletion never leaves the recordings root, symlinks included", "[rete
 }
 
 TEST_CASE("the disk guard deletes what expires soonest until free space is back above the floor", "[retention]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   f.config.retention.disk_min_free = DiskFloor{0, 1000};
   auto s1 = f.segment("a", hours{24 * 5}, 400);
   auto s2 = f.segment("a", hours{24 * 4}, 400);
@@ -302,7 +303,7 @@ TEST_CASE("the disk guard deletes what expires soonest until free space is back 
 }
 
 TEST_CASE("random histories never break the retention invariants", "[retention][property]") {
-  Fixture f;
+  Fixture f("", GENERATE(from_range(index_engines())));
   f.add_camera("b", "pro");
   f.add_camera("c", "basic", hours{24 * 3});
   std::mt19937_64 rng(GENERATE(1, 2, 3));
@@ -366,8 +367,8 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
     std::map<std::int64_t, Before> before;
     {
       auto r = f.db->reader();
-      auto q = r.connection().prepare(std::string("SELECT s.id, s.permanent OR s.state = 'recording' OR ") +
-                                      index::kInClip + ", s.expires_us, s.notified_us FROM segments s");
+      auto q = r.connection().prepare(std::string("SELECT s.id, CASE WHEN s.permanent != 0 OR s.state = 'recording' OR ") +
+                                      index::kInClip + " THEN 1 ELSE 0 END, s.expires_us, s.notified_us FROM segments s");
       while (q->step()) {
         Before b{q->int64(1) != 0, q->time(2), std::nullopt};
         b.notified = q->optional_time(3);
@@ -402,7 +403,8 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
         // Still here although expired and announced: only allowed when a clip protects it.
         bool in_clip = [&] {
           auto r = f.db->reader();
-          auto q = r.connection().prepare(std::string("SELECT ") + index::kInClip + " FROM segments s WHERE s.id = ?1");
+          auto q = r.connection().prepare(std::string("SELECT CASE WHEN ") + index::kInClip +
+                                          " THEN 1 ELSE 0 END FROM segments s WHERE s.id = ?1");
           q->bind(1, id);
           return q->step() && q->int64(0) != 0;
         }();
