@@ -24,6 +24,13 @@ class ServerFixture {
                          std::string server_extra = "");
   ~ServerFixture();
 
+  // The clock and disk probe the server runs with from the next start() (the system clock and
+  // statvfs by default). Both must outlive the server.
+  void use(const Clock& clock, const DiskProbe* disk = nullptr) {
+    clock_ = &clock;
+    disk_ = disk;
+  }
+
   // Starts (or restarts on the same port) the server and waits until /api/health answers.
   void start();
   void stop();
@@ -51,6 +58,8 @@ class ServerFixture {
   TempDir tmp_;
   std::string yaml_extra_, timezone_, mediamtx_extra_, server_extra_;
   int port_ = 0;
+  const Clock* clock_ = nullptr;  // the system clock
+  const DiskProbe* disk_ = nullptr;
   std::unique_ptr<ServerApp> app_;
   std::thread thread_;
 };
