@@ -11,6 +11,7 @@
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "api/page_cache.hpp"
 #include "domain/day_summary.hpp"
 #include "domain/storage_forecast.hpp"
 #include "domain/timeline.hpp"
@@ -32,16 +33,50 @@ TimelineRules rules_of(const Config& config) {
   return rules;
 }
 
-// Everything the domain needs about a camera over [from, to). Segments and deletions are read from
-// two segment lengths earlier, so one that started before `from` and reaches into it is seen.
-TimelineFacts facts_of(Reader& r, const std::string& camera_id, const TimelineRules& rules, TimePoint from,
-                       TimePoint to) {
+// The small facts (state intervals, deletions) as text: part of a cached body's key.
+std::string small_facts_key(const TimelineFacts& f) {
+  std::string k;
+  auto out = std::back_inserter(k);
+  for (const auto& s : f.states)
+    fmt::format_to(out, "s{}:{}:{};", static_cast<int>(s.kind), epoch_us(s.start), s.end ? epoch_us(*s.end) : -1);
+  for (const auto& d : f.deletions)
+    fmt::format_to(out, "d{}:{}:{};", epoch_us(d.start), epoch_us(d.end), static_cast<int>(d.by));
+  return k;
+}
+
+// Replies with the body `render` makes of a camera's facts over [from, to), reusing a rendered one
+// (ctx.pages) when nothing it depends on changed: the camera's segment rows (segments_version), its
+// state intervals and deletions in the range (read every time, they are few, and made part of the
+// key), and `now` — a body is kept only when the range has ended (to <= now) and every segment in
+// it has a known length, so the clock no longer moves any of its edges. Segments and deletions are
+// read from two segment lengths before `from`, so one that started earlier and reaches into the
+// range is seen. Throws NotFound for an unknown camera.
+template <class Render>
+void reply_with_facts(ApiContext& ctx, const Call& call, const std::string& id, const std::string& key_head,
+                      const TimelineRules& rules, TimePoint from, TimePoint to, TimePoint now, Render&& render) {
+  const auto version = ctx.db.segments_version(id);  // before the rows it vouches for are read
   const TimePoint early = from - 2 * rules.segment_duration - std::chrono::minutes{1};
-  TimelineFacts f;
-  f.segments = r.timeline_segments(camera_id, early, to);
-  f.states = r.state_history(camera_id, from, to);
-  f.deletions = r.deletions(camera_id, early, to, rules.segment_duration);
-  return f;
+  TimelineFacts facts;
+  std::string key;
+  PageCache::Body body;
+  {
+    auto r = ctx.db.snapshot();
+    camera_or_404(r, id);
+    facts.states = r.state_history(id, from, to);
+    facts.deletions = r.deletions(id, early, to, rules.segment_duration);
+    key = key_head + "\n" + small_facts_key(facts);
+    body = ctx.pages->get(key, version);
+    if (!body) facts.segments = r.timeline_segments(id, early, to);
+  }
+  if (!body) {
+    body = std::make_shared<const std::string>(
+        render(facts).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    const bool settled = to <= now && std::all_of(facts.segments.begin(), facts.segments.end(),
+                                                  [](const SegmentFact& s) { return s.duration.has_value(); });
+    if (settled) ctx.pages->put(key, version, body);
+  }
+  call.res.status = 200;
+  call.res.set_content(*body, "application/json");
 }
 
 nlohmann::json gap_seconds(const GapTotals& totals) {
@@ -175,6 +210,28 @@ StorageReport storage_report(ApiContext& ctx) {
   return out;
 }
 
+nlohmann::json timeline_json(const std::string& id, const Timeline& t, const TimelineRules& rules) {
+  nlohmann::json spans = nlohmann::json::array();
+  for (const auto& s : t.spans)
+    spans.push_back({{"start", format_rfc3339_ms(s.start)}, {"end", format_rfc3339_ms(s.end)}, {"segments", s.segments},
+                     {"bytes", s.bytes}, {"recording", s.recording}});
+  nlohmann::json gaps = nlohmann::json::array();
+  for (const auto& g : t.gaps) {
+    nlohmann::json j{{"start", format_rfc3339_ms(g.start)}, {"end", format_rfc3339_ms(g.end)},
+                     {"reason", gap_reason_name(g.reason)}};
+    if (g.deleted_by) j["deleted_by"] = deleted_by_name(*g.deleted_by);
+    gaps.push_back(std::move(j));
+  }
+  return {{"camera_id", id},
+              {"from", format_rfc3339_ms(t.from)},
+              {"to", format_rfc3339_ms(t.to)},
+              {"tolerance_ms", std::chrono::duration_cast<std::chrono::milliseconds>(rules.tolerance).count()},
+              {"spans", std::move(spans)},
+              {"gaps", std::move(gaps)},
+              {"covered_s", to_seconds(t.covered)},
+              {"gaps_s", gap_seconds(t.gap_totals)}};
+}
+
 }  // namespace
 
 void get_timeline(ApiContext& ctx, const Call& call) {
@@ -189,34 +246,12 @@ void get_timeline(ApiContext& ctx, const Call& call) {
                                quote(call.req.get_param_value("to")), kMaxTimelineRange.count()));
   const auto rules = rules_of(ctx.config);
   const TimePoint now = ctx.clock.now();
-  TimelineFacts facts;
-  {
-    auto r = ctx.db.snapshot();
-    camera_or_404(r, id);
-    facts = facts_of(r, id, rules, from, to);
-  }
-  const Timeline t = build_timeline(facts, rules, from, to, now);
-  nlohmann::json spans = nlohmann::json::array();
-  for (const auto& s : t.spans)
-    spans.push_back({{"start", format_rfc3339_ms(s.start)}, {"end", format_rfc3339_ms(s.end)}, {"segments", s.segments},
-                     {"bytes", s.bytes}, {"recording", s.recording}});
-  nlohmann::json gaps = nlohmann::json::array();
-  for (const auto& g : t.gaps) {
-    nlohmann::json j{{"start", format_rfc3339_ms(g.start)}, {"end", format_rfc3339_ms(g.end)},
-                     {"reason", gap_reason_name(g.reason)}};
-    if (g.deleted_by) j["deleted_by"] = deleted_by_name(*g.deleted_by);
-    gaps.push_back(std::move(j));
-  }
-  json_reply(call.res, 200,
-             {{"camera_id", id},
-              {"from", format_rfc3339_ms(from)},
-              {"to", format_rfc3339_ms(to)},
-              {"tolerance_ms", std::chrono::duration_cast<std::chrono::milliseconds>(rules.tolerance).count()},
-              {"spans", std::move(spans)},
-              {"gaps", std::move(gaps)},
-              {"covered_s", to_seconds(t.covered)},
-              {"gaps_s", gap_seconds(t.gap_totals)}});
+  const auto key = fmt::format("timeline\n{}\n{}\n{}", id, epoch_us(from), epoch_us(to));
+  reply_with_facts(ctx, call, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
+    return timeline_json(id, build_timeline(facts, rules, from, to, now), rules);
+  });
 }
+
 
 void get_days(ApiContext& ctx, const Call& call) {
   using std::chrono::sys_days;
@@ -234,23 +269,20 @@ void get_days(ApiContext& ctx, const Call& call) {
   const TimePoint now = ctx.clock.now();
   const TimePoint from{zone.start_of_day(first)};
   const TimePoint to{zone.start_of_day(std::chrono::year_month_day{sys_days{last} + std::chrono::days{1}})};
-  TimelineFacts facts;
-  {
-    auto r = ctx.db.snapshot();
-    camera_or_404(r, id);
-    facts = facts_of(r, id, rules, from, to);
-  }
-  nlohmann::json days = nlohmann::json::array();
-  for (const auto& d : summarize_days(facts, rules, zone, first, last, now))
-    days.push_back({{"date", format_date(d.date)},
+  const auto key = fmt::format("days\n{}\n{}\n{}\n{}", id, zone.name(), format_date(first), format_date(last));
+  reply_with_facts(ctx, call, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
+    nlohmann::json days = nlohmann::json::array();
+    for (const auto& d : summarize_days(facts, rules, zone, first, last, now))
+      days.push_back({{"date", format_date(d.date)},
                     {"start", format_rfc3339_ms(d.start)},
                     {"end", format_rfc3339_ms(d.end)},
                     {"length_s", to_seconds(d.end - d.start)},
                     {"covered_s", to_seconds(d.covered)},
                     {"gaps_s", gap_seconds(d.gaps)},
                     {"bytes", d.bytes}});
-  json_reply(call.res, 200, {{"camera_id", id}, {"tz", zone.name()}, {"from", format_date(first)},
-                             {"to", format_date(last)}, {"days", std::move(days)}});
+    return nlohmann::json{{"camera_id", id}, {"tz", zone.name()}, {"from", format_date(first)},
+                          {"to", format_date(last)}, {"days", std::move(days)}};
+  });
 }
 
 void get_storage(ApiContext& ctx, const Call& call) {
