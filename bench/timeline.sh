@@ -3,7 +3,9 @@
 # segments (43,200 rows, their empty files on disk) and a status history (an offline flap of 10
 # minutes every day, record off for an hour every third day, the segments of those holes removed),
 # then over keep-alive HTTP (hsbench query, one connection, 127.0.0.1), in the same run:
-#   timeline  GET /api/cameras/1/timeline?from&to      the 30 days
+#   timeline  GET /api/cameras/1/timeline?from&to      the 30 days, asked again (a rendered body is
+#             reused while the camera's facts are unchanged); "timeline_cold" moves `from` by a
+#             fraction of a second each request, so each one is read, computed and rendered
 #   days      GET /api/cameras/1/days?from&to&tz=UTC   the 31 dates they touch (the month view)
 #   listing   GET /api/cameras/1/recordings?from&to&limit=5000   the plain listing of the same range:
 #             its first page (5,000 rows, the page maximum), asked again, so mostly its page cache;
@@ -56,6 +58,8 @@ start_server "$D"
 wait_reconciled
 FROM=$(rfc $START); TO=$(rfc $NOW)
 PT="/api/cameras/1/timeline?from=$FROM&to=$TO"
+# Cold: a different sub-second start each request (…00.2000Z to …00.4999Z), so none is reused.
+PTC="/api/cameras/1/timeline?from=${FROM%Z}.{n}Z&to=$TO"
 PD="/api/cameras/1/days?from=$(ymd $START)&to=$(ymd $(( NOW - 1 )))&tz=UTC"
 PL="/api/cameras/1/recordings?from=$FROM&to=$TO&limit=5000"
 PC="/api/cameras/1/recordings?from=$FROM&to=$TO&limit={n}"
@@ -63,12 +67,13 @@ curl -sf "http://127.0.0.1:$SERVER_PORT$PT" | python3 -c 'import json,sys; t=jso
 curl -sf "http://127.0.0.1:$SERVER_PORT$PD" | python3 -c 'import json,sys; d=json.load(sys.stdin)["days"]; print("days: %d, first %s covered %.0f s of %.0f" % (len(d), d[0]["date"], d[0]["covered_s"], d[0]["length_s"]))' >&2
 for r in $(seq 1 "$RUNS"); do
   "$HSBENCH" query --port "$SERVER_PORT" --path "$PT" --requests $Q >>"$BENCH_TMP/qt.txt"
+  "$HSBENCH" query --port "$SERVER_PORT" --path "$PTC" --requests $(( Q / 4 )) >>"$BENCH_TMP/qtc.txt"
   "$HSBENCH" query --port "$SERVER_PORT" --path "$PD" --requests $Q >>"$BENCH_TMP/qd.txt"
   "$HSBENCH" query --port "$SERVER_PORT" --path "$PL" --requests $Q >>"$BENCH_TMP/ql.txt"
   "$HSBENCH" query --port "$SERVER_PORT" --path "$PC" --requests $Q >>"$BENCH_TMP/qc.txt"
 done
-head -1 "$BENCH_TMP/qt.txt" "$BENCH_TMP/qd.txt" "$BENCH_TMP/ql.txt" "$BENCH_TMP/qc.txt" >&2
-for f in qt:timeline qd:days ql:listing qc:listing_cold; do
+head -1 "$BENCH_TMP/qt.txt" "$BENCH_TMP/qtc.txt" "$BENCH_TMP/qd.txt" "$BENCH_TMP/ql.txt" "$BENCH_TMP/qc.txt" >&2
+for f in qt:timeline qtc:timeline_cold qd:days ql:listing qc:listing_cold; do
   for k in p50 p99; do
     grep -o "$k"'_ms=[0-9.]*' "$BENCH_TMP/${f%%:*}.txt" | cut -d= -f2 | { printf "RESULT timeline.${f#*:}.$k rows=$rows "; stats; }
   done

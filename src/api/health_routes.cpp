@@ -44,7 +44,7 @@ std::string small_facts_key(const TimelineFacts& f) {
   return k;
 }
 
-// Replies with the body `render` makes of a camera's facts over [from, to), reusing a rendered one
+// The body `render` makes of a camera's facts over [from, to), reusing a rendered one
 // (ctx.pages) when nothing it depends on changed: the camera's segment rows (segments_version), its
 // state intervals and deletions in the range (read every time, they are few, and made part of the
 // key), and `now` — a body is kept only when the range has ended (to <= now) and every segment in
@@ -52,8 +52,8 @@ std::string small_facts_key(const TimelineFacts& f) {
 // read from two segment lengths before `from`, so one that started earlier and reaches into the
 // range is seen. Throws NotFound for an unknown camera.
 template <class Render>
-void reply_with_facts(ApiContext& ctx, const Call& call, const std::string& id, const std::string& key_head,
-                      const TimelineRules& rules, TimePoint from, TimePoint to, TimePoint now, Render&& render) {
+PageCache::Body rendered(ApiContext& ctx, const std::string& id, const std::string& key_head, const TimelineRules& rules,
+                         TimePoint from, TimePoint to, TimePoint now, Render&& render) {
   const auto version = ctx.db.segments_version(id);  // before the rows it vouches for are read
   const TimePoint early = from - 2 * rules.segment_duration - std::chrono::minutes{1};
   TimelineFacts facts;
@@ -75,8 +75,7 @@ void reply_with_facts(ApiContext& ctx, const Call& call, const std::string& id, 
                                                   [](const SegmentFact& s) { return s.duration.has_value(); });
     if (settled) ctx.pages->put(key, version, body);
   }
-  call.res.status = 200;
-  call.res.set_content(*body, "application/json");
+  return body;
 }
 
 nlohmann::json gap_seconds(const GapTotals& totals) {
@@ -247,9 +246,11 @@ void get_timeline(ApiContext& ctx, const Call& call) {
   const auto rules = rules_of(ctx.config);
   const TimePoint now = ctx.clock.now();
   const auto key = fmt::format("timeline\n{}\n{}\n{}", id, epoch_us(from), epoch_us(to));
-  reply_with_facts(ctx, call, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
+  auto body = rendered(ctx, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
     return timeline_json(id, build_timeline(facts, rules, from, to, now), rules);
   });
+  call.res.status = 200;
+  call.res.set_content(*body, "application/json");
 }
 
 
@@ -267,22 +268,43 @@ void get_days(ApiContext& ctx, const Call& call) {
   const Zone zone = zone_param(call.req, ctx.config);
   const auto rules = rules_of(ctx.config);
   const TimePoint now = ctx.clock.now();
-  const TimePoint from{zone.start_of_day(first)};
-  const TimePoint to{zone.start_of_day(std::chrono::year_month_day{sys_days{last} + std::chrono::days{1}})};
-  const auto key = fmt::format("days\n{}\n{}\n{}\n{}", id, zone.name(), format_date(first), format_date(last));
-  reply_with_facts(ctx, call, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
-    nlohmann::json days = nlohmann::json::array();
-    for (const auto& d : summarize_days(facts, rules, zone, first, last, now))
-      days.push_back({{"date", format_date(d.date)},
-                    {"start", format_rfc3339_ms(d.start)},
-                    {"end", format_rfc3339_ms(d.end)},
-                    {"length_s", to_seconds(d.end - d.start)},
-                    {"covered_s", to_seconds(d.covered)},
-                    {"gaps_s", gap_seconds(d.gaps)},
-                    {"bytes", d.bytes}});
-    return nlohmann::json{{"camera_id", id}, {"tz", zone.name()}, {"from", format_date(first)},
-                          {"to", format_date(last)}, {"days", std::move(days)}};
-  });
+  auto midnight = [&](sys_days d) { return TimePoint{zone.start_of_day(std::chrono::year_month_day{d})}; };
+  // The days of [a, b] as a JSON array (text). Days are independent of each other (each is cut from
+  // the timeline at its own midnights), so the days that have ended are one cached part and the
+  // rest (today, and days still to come) another, computed afresh.
+  auto days_of = [&](sys_days a, sys_days b) {
+    const auto key = fmt::format("days\n{}\n{}\n{}\n{}", id, zone.name(), format_date(a), format_date(b));
+    return rendered(ctx, id, key, rules, midnight(a), midnight(b + std::chrono::days{1}), now,
+                    [&](const TimelineFacts& facts) {
+                      nlohmann::json days = nlohmann::json::array();
+                      for (const auto& d : summarize_days(facts, rules, zone, std::chrono::year_month_day{a},
+                                                          std::chrono::year_month_day{b}, now))
+                        days.push_back({{"date", format_date(d.date)},
+                                        {"start", format_rfc3339_ms(d.start)},
+                                        {"end", format_rfc3339_ms(d.end)},
+                                        {"length_s", to_seconds(d.end - d.start)},
+                                        {"covered_s", to_seconds(d.covered)},
+                                        {"gaps_s", gap_seconds(d.gaps)},
+                                        {"bytes", d.bytes}});
+                      return days;
+                    });
+  };
+  const sys_days a{first}, b{last};
+  sys_days ended = a;  // the first day that has not ended
+  while (ended <= b && midnight(ended + std::chrono::days{1}) <= now) ended += std::chrono::days{1};
+  std::string days = "[";
+  for (const auto& part : {ended > a ? days_of(a, std::min(b, ended - std::chrono::days{1})) : nullptr,
+                           ended <= b ? days_of(ended, b) : nullptr}) {
+    if (!part || part->size() <= 2) continue;  // none, or "[]"
+    if (days.size() > 1) days += ',';
+    days.append(*part, 1, part->size() - 2);
+  }
+  days += ']';
+  const auto head = nlohmann::json{{"camera_id", id}, {"tz", zone.name()}, {"from", format_date(first)},
+                                   {"to", format_date(last)}}
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  call.res.status = 200;
+  call.res.set_content(head.substr(0, head.size() - 1) + ",\"days\":" + days + "}", "application/json");
 }
 
 void get_storage(ApiContext& ctx, const Call& call) {

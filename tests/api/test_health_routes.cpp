@@ -213,6 +213,16 @@ TEST_CASE("the timeline names the reason of every gap", "[health][e2e]") {
   CHECK(days["days"][0]["bytes"] == page["recordings"][4]["size_bytes"].get<std::int64_t>() +
                                         page["recordings"][5]["size_bytes"].get<std::int64_t>());
 
+  // Days that ended and today are computed apart (the ended ones may be reused): one list still.
+  const auto yesterday = format_date(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(a) -
+                                                                 std::chrono::days{1}});
+  const json two = server.get(fmt::format("/api/cameras/1/days?from={}&to={}&tz=UTC", yesterday, day));
+  REQUIRE(two["days"].size() == 2);
+  CHECK(two["days"][0]["date"] == yesterday);
+  CHECK(two["days"][0]["covered_s"] == 0.0);
+  CHECK(two["days"][1] == days["days"][0]);
+  CHECK(server.get(fmt::format("/api/cameras/1/days?from={}&to={}&tz=UTC", yesterday, day)) == two);
+
   // The history outlives a restart (it is in the index, not in memory).
   server.stop();
   server.start();
