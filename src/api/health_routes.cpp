@@ -330,7 +330,7 @@ void get_storage(ApiContext& ctx, const Call& call) {
 nlohmann::json storage_alerts(ApiContext& ctx) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& w : storage_report(ctx).warnings)
-    out.push_back({{"kind", "storage"}, {"camera_id", w.camera_id}, {"message", w.message}});
+    out.push_back({{"kind", "storage"}, {"camera_id", w.camera_id}, {"since", nullptr}, {"message", w.message}});
   return out;
 }
 

@@ -24,7 +24,8 @@ void get_days(ApiContext& ctx, const Call& call);
 void get_storage(ApiContext& ctx, const Call& call);
 
 // The storage report's warnings as /api/health alert objects:
-// {"kind": "storage", "camera_id": "1", "message": "..."}; an empty array when every plan is met.
+// {"kind": "storage", "camera_id": "1", "since": null, "message": "..."} (the alert shape of
+// /api/health); an empty array when every plan is met.
 // Throws Error when the recordings disk cannot be read.
 nlohmann::json storage_alerts(ApiContext& ctx);
 

@@ -83,7 +83,8 @@ TEST_CASE("the timeline names the reason of every gap", "[health][e2e]") {
   ShiftedClock clock;
   TestDisk disk;
   ServerFixture server;
-  server.use(clock, &disk);
+  server.use_clock(clock);
+  server.use_disk(disk);
   server.start();
   MediamtxStandin mtx(server.working_dir());
   auto hook = [&](const std::string& event, const std::map<std::string, std::string>& vars) {
@@ -316,7 +317,8 @@ TEST_CASE("the storage report shows plan against footage held, and warns when th
   - {id: "1", name: Front, source: "rtsp://127.0.0.1:9/x", plan: basic}
   - {id: "2", name: Back, source: "rtsp://127.0.0.1:9/y", plan: premium}
 )");
-  server.use(clock, &disk);
+  server.use_clock(clock);
+  server.use_disk(disk);
   server.start();
   MediamtxStandin mtx(server.working_dir());
   TempDir media;

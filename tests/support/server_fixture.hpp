@@ -24,12 +24,12 @@ class ServerFixture {
                          std::string server_extra = "");
   ~ServerFixture();
 
-  // The clock and disk probe the server runs with from the next start() (the system clock and
-  // statvfs by default). Both must outlive the server.
-  void use(const Clock& clock, const DiskProbe* disk = nullptr) {
-    clock_ = &clock;
-    disk_ = disk;
-  }
+  // The clock the server runs on from the next start() (a FakeClock where time must pass); it must
+  // outlive the server. Default: the system clock.
+  void use_clock(const Clock& clock) { clock_ = &clock; }
+  // The disk probe of its retention (free space the test decides); it must outlive the server.
+  // Default: statvfs.
+  void use_disk(const DiskProbe& disk) { disk_ = &disk; }
 
   // Starts (or restarts on the same port) the server and waits until /api/health answers.
   void start();
