@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 MODE=quick
 for a in "$@"; do case $a in --full) MODE=full ;; --quick) MODE=quick ;; *) echo "usage: bench/run.sh [--quick|--full]" >&2; exit 2 ;; esac; done
 export MODE
-for b in hook_client ingest retention scale reconcile; do
+for b in hook_client ingest retention scale reconcile timeline; do
   echo "== $b ($MODE)"
   timeout 3600 "./$b.sh" "--$MODE" 2>/dev/null | grep -E '^(RESULT|machine|other)' || echo "== $b failed"
 done

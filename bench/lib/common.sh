@@ -24,7 +24,8 @@ bench_build() {
     g++ -O2 -std=c++20 -o "$HSBENCH" "$BENCH_ROOT/tools/hsbench.cpp" $(pkg-config --cflags --libs cpp-httplib) -lsqlite3 -lpthread
   fi
   need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing: see bench/README.md (setup)" >&2; exit 1; }; }
-  need hyperfine; need curl; need sqlite3
+  # A script that needs less sets BENCH_NEEDS first.
+  for tool in ${BENCH_NEEDS:-hyperfine curl sqlite3}; do need "$tool"; done
 }
 
 # One temp dir per script, removed at exit together with the server.

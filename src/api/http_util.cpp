@@ -74,6 +74,10 @@ std::optional<TimePoint> time_param(const httplib::Request& req, const char* nam
   return parsed_param(req, name, parse_rfc3339);
 }
 
+std::optional<std::chrono::year_month_day> date_param(const httplib::Request& req, const char* name) {
+  return parsed_param(req, name, parse_date);
+}
+
 std::optional<Micros> duration_param(const httplib::Request& req, const char* name) {
   return parsed_param(req, name, parse_duration);
 }

@@ -29,6 +29,8 @@ std::optional<std::string> param(const httplib::Request& req, const char* name);
 std::optional<TimePoint> time_param(const httplib::Request& req, const char* name);
 int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi);
 std::optional<Micros> duration_param(const httplib::Request& req, const char* name);
+// A calendar date like 2026-03-29. Throws BadInput: from: not a date like 2026-03-29: "29/03".
+std::optional<std::chrono::year_month_day> date_param(const httplib::Request& req, const char* name);
 // A positive integer id from a path segment; throws BadInput naming `what`.
 std::int64_t id_from_path(const std::string& raw, const char* what);
 // The JSON body as an object; throws BadInput.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "api/camera_routes.hpp"
+#include "api/health_routes.hpp"
 #include "api/metrics_route.hpp"
 #include "api/retention_routes.hpp"
 #include "api/stream_routes.hpp"
@@ -76,6 +77,8 @@ const std::vector<Route> kRoutes = {
     {"GET", R"(/api/cameras/([^/]+)/snapshot\.jpg)", Need::viewer, Action::read, true, get_snapshot, "the camera's latest snapshot (JPEG)"},
     {"GET", R"(/api/cameras/([^/]+)/recordings)", Need::viewer, Action::playback, true, list_recordings, "recordings of a camera, keyset paginated"},
     {"POST", R"(/api/cameras/([^/]+)/clips)", Need::viewer, Action::manage, true, post_clip, "keep a time range as a permanent clip"},
+    {"GET", R"(/api/cameras/([^/]+)/timeline)", Need::viewer, Action::playback, true, get_timeline, "footage spans and gaps with their reasons over a range"},
+    {"GET", R"(/api/cameras/([^/]+)/days)", Need::viewer, Action::playback, true, get_days, "per local day: covered seconds, gap seconds by reason, bytes"},
 
     {"GET", "/api/recordings/expiring", Need::viewer, Action::playback, false, list_expiring, "recordings that expire soon"},
     {"GET", R"(/api/recordings/([^/]+))", Need::viewer, Action::playback, false, get_recording, "one recording"},
@@ -90,6 +93,7 @@ const std::vector<Route> kRoutes = {
     {"GET", "/api/audit", Need::admin, {}, false, list_audit, "the deletion audit"},
     {"GET", "/api/notifications", Need::admin, {}, false, list_notifications, "the notification outbox and its deliveries"},
     {"GET", "/api/events", Need::admin, {}, false, list_events, "the hook event log"},
+    {"GET", "/api/storage", Need::admin, {}, false, get_storage, "plans against footage held, the disk guard forecast, warnings"},
 
     {"POST", "/api/streams", Need::admin, {}, false, post_stream, "start or update a stream (a camera); optionally a viewer token for it"},
     {"DELETE", R"(/api/streams/([^/]+))", Need::admin, {}, false, delete_stream, "stop a stream; its recordings stay"},

@@ -50,6 +50,7 @@ CleanupRun run_cleanup(const Config& config, const ProgressFn& progress) {
   CleanupRun run;
   run.pass = retention.run_pass();
   run.events_pruned = ServerApp::prune_events(config, db, clock.now());
+  ServerApp::prune_state_history(config, db, clock.now());
   if (progress) progress("delivering notices", 0, 0);
   run.notices_delivered = WebhookDelivery(db, clock).run_once();
   if (run.pass.disk_alert) run.alert = retention.alert();

@@ -150,9 +150,25 @@ std::size_t ServerApp::prune_events(const Config& config, Database& db, TimePoin
   return total;
 }
 
+std::size_t ServerApp::prune_state_history(const Config& config, Database& db, TimePoint now) {
+  std::vector<std::pair<std::string, TimePoint>> cutoffs;
+  {
+    auto r = db.reader();
+    for (const auto& row : r.all_cameras()) {
+      auto summary = r.segment_summary(row.camera.id);
+      cutoffs.emplace_back(row.camera.id, summary.oldest.value_or(
+                                              now - config.retention_for(row.camera.plan, row.camera.retention_override)));
+    }
+  }
+  std::size_t total = 0;
+  for (const auto& [id, before] : cutoffs) total += db.write([&](Writer& w) { return w.prune_state_history(id, before); });
+  return total;
+}
+
 Retention::PassReport ServerApp::retention_pass() {
   auto r = retention_->run_pass();
   std::size_t pruned = prune_events();
+  prune_state_history(config_, *db_, clock_.now());
   std::lock_guard lock(reconcile_mutex_);
   last_retention_ = {{"at", format_rfc3339_ms(clock_.now())}, {"notified", r.notified}, {"deleted", r.deleted},
                      {"deleted_bytes", r.deleted_bytes}, {"disk_deleted", r.disk_deleted},

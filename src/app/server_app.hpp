@@ -47,6 +47,10 @@ class ServerApp {
   // Removes event-log entries older than events_keep, in short transactions; returns how many.
   std::size_t prune_events();
   static std::size_t prune_events(const Config& config, Database& db, TimePoint now);
+  // The status history is kept as long as the recordings it explains: per camera, change points
+  // older than its oldest footage (no footage: older than now minus its retention) go, but the one
+  // in force then stays. Returns how many rows went.
+  static std::size_t prune_state_history(const Config& config, Database& db, TimePoint now);
   // Records the cameras of hook-server.yml in the index (new, changed, removed ones), writing only
   // what changed. Throws Error when a camera's path already belongs to another camera.
   static void sync_cameras(const Config& config, Database& db, TimePoint now);

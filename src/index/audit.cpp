@@ -8,10 +8,10 @@ namespace {
 using index::Sql;
 
 const Sql kAppend{
-    "INSERT INTO audit (at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
+    "INSERT INTO audit (at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome, duration_us) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
 const Sql kQuery{
-    "SELECT id, at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome FROM audit "
+    "SELECT id, at_us, segment_id, camera_id, file, start_us, size_bytes, reason, outcome, duration_us FROM audit "
     "WHERE (CAST(?1 AS TEXT) IS NULL OR camera_id = ?1) AND at_us >= ?2 AND at_us < ?3 ORDER BY at_us DESC, id DESC LIMIT ?4"};
 
 const Sql kTotals{
@@ -30,6 +30,7 @@ void Writer::append_audit(const audit::Entry& e) {
   q->bind(6, e.size_bytes);
   q->bind(7, e.reason);
   q->bind(8, e.outcome);
+  q->bind(9, e.duration);
   q->exec();
 }
 
@@ -43,7 +44,7 @@ std::vector<audit::Entry> Reader::audit_log(const std::optional<std::string>& ca
   std::vector<audit::Entry> out;
   while (q->step())
     out.push_back(audit::Entry{q->int64(0), q->time(1), q->int64(2), q->text(3), q->text(4), q->time(5), q->int64(6),
-                               q->text(7), q->text(8)});
+                               q->text(7), q->text(8), q->optional_micros(9)});
   return out;
 }
 

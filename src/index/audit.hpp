@@ -1,6 +1,7 @@
 #pragma once
 // The deletion audit log: one row per segment removed, with the reason and what happened. The
 // operations are methods of Reader and Writer (index/transaction.hpp), in index/audit.cpp.
+#include <optional>
 #include <string>
 
 #include "util/time.hpp"
@@ -16,6 +17,7 @@ struct Entry {
   std::int64_t size_bytes = 0;
   std::string reason;   // retention | disk | manual
   std::string outcome;  // deleted | already gone | refused: ...
+  std::optional<Micros> duration;  // of the segment, when it was known (rows before schema 4: none)
 };
 
 // Rows of the audit by reason and outcome, since the index began (the audit is never pruned).

@@ -104,7 +104,10 @@ bool Writer::upsert_camera(const Camera& c, TimePoint now) {
   q->bind(8, c.rtsp_transport);
   q->bind(9, origin);
   q->bind(10, now);
-  return q->exec() > 0;
+  if (q->exec() == 0) return false;
+  // Record switched (or a camera's first row): the history says so from now on.
+  add_state_change(c.id, StateKind::not_recording, now, !c.record);
+  return true;
 }
 
 bool Writer::mark_camera_removed(std::string_view id, TimePoint now) {
@@ -126,6 +129,7 @@ bool Writer::apply_stream_status(std::string_view camera_id, StreamState state, 
     ins->bind(3, at);
     ins->bind(4, source_type);
     ins->exec();
+    add_state_change(camera_id, StateKind::offline, at, state != StreamState::active);
     return true;
   }
   if (epoch_us(at) <= cur->int64(1)) return false;  // stale or repeated
@@ -137,6 +141,7 @@ bool Writer::apply_stream_status(std::string_view camera_id, StreamState state, 
   up->bind(3, at);
   up->bind(4, source_type);
   up->exec();
+  if (changed) add_state_change(camera_id, StateKind::offline, at, state != StreamState::active);
   return changed;
 }
 

@@ -17,10 +17,10 @@ const std::string kDeletable =
     std::string("s.permanent = 0 AND s.state IN ('complete', 'missing') AND NOT ") + index::kInClip;
 
 // What a claim returns, and the one decoder of it.
-constexpr const char* kVictimColumns = "id, camera_id, file, start_us, size_bytes, delete_reason";
+constexpr const char* kVictimColumns = "id, camera_id, file, start_us, size_bytes, delete_reason, duration_us";
 
 expiry::Victim read_victim(index::Statement& q) {
-  return expiry::Victim{q.int64(0), q.text(1), q.text(2), q.time(3), q.int64(4), q.text(5)};
+  return expiry::Victim{q.int64(0), q.text(1), q.text(2), q.time(3), q.int64(4), q.text(5), q.optional_micros(6)};
 }
 
 std::vector<expiry::Victim> read_victims(index::Statement& q) {
@@ -55,7 +55,7 @@ const Sql kClaimOne{
     kDeletable + " RETURNING " + kVictimColumns};
 
 const Sql kDeleting{
-    "SELECT id, camera_id, file, start_us, size_bytes, COALESCE(delete_reason, 'retention') FROM segments "
+    "SELECT id, camera_id, file, start_us, size_bytes, COALESCE(delete_reason, 'retention'), duration_us FROM segments "
     "WHERE state = 'deleting' LIMIT ?1"};
 const Sql kForget{"DELETE FROM segments WHERE id = ?1 AND state = 'deleting'"};
 const Sql kRestore{"UPDATE segments SET state = 'complete', delete_reason = NULL WHERE id = ?1 AND state = 'deleting'"};

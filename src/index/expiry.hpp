@@ -17,6 +17,7 @@ struct Victim {
   TimePoint start;
   std::int64_t size = 0;
   std::string reason;  // retention | disk | manual
+  std::optional<Micros> duration;  // none while unknown (a file lost before it completed)
 };
 
 // A segment just marked notified, to be announced.

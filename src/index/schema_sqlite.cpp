@@ -110,6 +110,22 @@ CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'deli
     {3, R"sql(
 DROP INDEX events_at;
 )sql"},
+    // 4: proof of recording. The per-camera status history (change points of offline,
+    // not_recording and stalled: index/state_history.cpp), and the length of each deleted segment
+    // in the audit so the timeline can place a deletion, with an index to find a range's deletions.
+    {4, R"sql(
+CREATE TABLE state_changes (
+  id          INTEGER PRIMARY KEY,
+  camera_id   TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('offline', 'not_recording', 'stalled')),
+  at_us       INTEGER NOT NULL,
+  active      INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+CREATE INDEX state_changes_camera_at ON state_changes (camera_id, at_us);
+CREATE INDEX state_changes_camera_kind_at ON state_changes (camera_id, kind, at_us);
+ALTER TABLE audit ADD COLUMN duration_us INTEGER;
+CREATE INDEX audit_camera_start ON audit (camera_id, start_us);
+)sql"},
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/segment.hpp"
+#include "domain/timeline.hpp"
 #include "index/audit.hpp"
 #include "index/cameras.hpp"
 #include "index/clips.hpp"
@@ -22,6 +23,7 @@
 #include "index/expiry.hpp"
 #include "index/notifications.hpp"
 #include "index/segments.hpp"
+#include "index/state_history.hpp"
 
 namespace hs {
 
@@ -83,6 +85,23 @@ class Reader {
   // Deletable segments expiring before `before`, soonest first, optionally of one camera.
   std::vector<Segment> expiring(TimePoint before, const std::optional<std::string>& camera_id, int limit);
 
+  // --- proof of recording (index/state_history.cpp)
+  // A camera's offline / not_recording / stalled intervals overlapping [from, to), including the
+  // ones in force at `from` (which then start before it); an interval still open has no end.
+  // Before a kind's first change point nothing is known about it (no interval).
+  std::vector<StateInterval> state_history(std::string_view camera_id, TimePoint from, TimePoint to);
+  // Segments of a camera starting in [from, to), by start (callers widen `from` by the longest
+  // segment to get the ones that reach into their range).
+  std::vector<SegmentFact> timeline_segments(std::string_view camera_id, TimePoint from, TimePoint to);
+  // Deletions (audit rows that removed footage) of segments starting in [from, to); a segment of
+  // unknown length is taken as `unknown_duration` long.
+  std::vector<Deletion> deletions(std::string_view camera_id, TimePoint from, TimePoint to, Micros unknown_duration);
+  // Per camera with footage: bytes held (all, permanent, in clips, started since `recent_since`)
+  // and the oldest footage start. By camera id.
+  std::vector<footage::CameraBytes> camera_bytes(TimePoint recent_since);
+  // Per camera: what the audit says was deleted since `since`. By camera id.
+  std::vector<footage::CameraDeletions> camera_deletions(TimePoint since);
+
   // For tests and tools that run SQL of their own; the program's code uses the methods above.
   index::Connection& connection() { return *connection_; }
 
@@ -108,6 +127,16 @@ class Writer : public Reader {
   // arrive out of order and spooled ones late); a repeat of the same event changes nothing.
   // Returns true when the status changed.
   bool apply_stream_status(std::string_view camera_id, StreamState state, TimePoint at, std::string_view source_type);
+
+  // --- proof of recording (index/state_history.cpp)
+  // Records that from `at` on a camera's `kind` condition is (or is no longer) active. Nothing is
+  // stored when that repeats the kind's latest change point; returns true when a row was added.
+  // upsert_camera (record) and apply_stream_status (offline) call it; the stall watchdog calls it
+  // with StateKind::stalled when a stall starts (true) and ends (false).
+  bool add_state_change(std::string_view camera_id, StateKind kind, TimePoint at, bool active);
+  // Drops a camera's change points older than `before`, keeping per kind the newest of them (the
+  // state in force at `before`). Returns how many rows went.
+  std::size_t prune_state_history(std::string_view camera_id, TimePoint before);
 
   // --- segments (index/segments.cpp)
   // segment-create: a row in state recording unless the file is already known (a complete hook

@@ -273,7 +273,7 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& re
       if (d.forget) w.forget_deleted(d.v->id);
       else w.restore_undeleted(d.v->id);
       w.append_audit(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, d.v->reason,
-                                  d.outcome});
+                                  d.outcome, d.v->duration});
     }
   });
   return static_cast<std::size_t>(std::count_if(done.begin(), done.end(), [](const Done& d) { return d.forget; }));

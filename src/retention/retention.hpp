@@ -100,6 +100,11 @@ class Retention {
   // Alert text when the disk guard could not free enough space ("" when fine).
   std::string alert() const;
 
+  // The recordings disk the guard watches (the storage report). usage() throws Error naming the
+  // failing statvfs.
+  const std::filesystem::path& root() const { return root_; }
+  DiskUsage disk_usage() const { return disk_.usage(root_); }
+
  private:
   using Victim = expiry::Victim;
   std::size_t recover(PassReport& report);

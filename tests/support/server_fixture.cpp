@@ -61,7 +61,8 @@ mediamtx:
 void ServerFixture::start() {
   if (app_) return;
   Config config = load_config(config_file());
-  app_ = std::make_unique<ServerApp>(std::move(config));
+  static const Clock system;  // Clock's own now() reads the system clock
+  app_ = std::make_unique<ServerApp>(std::move(config), clock_ ? *clock_ : system, disk_);
   port_ = app_->bind();
   write_config();  // hook clients read the port from the file
   thread_ = std::thread([this] { app_->run(); });

@@ -5,10 +5,11 @@ import { api, ApiError, query } from './api.js';
 import { h } from './dom.js';
 import { addDays, duration, localDate, localTime } from './format.js';
 
-export const GAP_REASONS = ['offline', 'not_recording', 'missing', 'deleted', 'unknown'];
+export const GAP_REASONS = ['offline', 'not_recording', 'stalled', 'missing', 'deleted', 'unknown'];
 export const REASON_LABELS = {
   offline: 'camera offline',
   not_recording: 'recording off',
+  stalled: 'recording stalled',
   missing: 'file missing',
   deleted: 'deleted',
   unknown: 'no footage',

@@ -1,0 +1,32 @@
+#pragma once
+// Proof of recording over HTTP: a camera's timeline (footage spans and gaps with reasons), its
+// month view (per local day), and the storage report. Handlers of the route table
+// (api/route_table.hpp); the shapes are the ones the web console reads
+// (examples/web/app/js/timeline.js, admin.js) and README.md documents.
+//
+//   GET /api/cameras/{id}/timeline?from&to   RFC 3339, to > from, at most 31 days
+//   GET /api/cameras/{id}/days?from&to[&tz]  YYYY-MM-DD, to >= from, at most 62 days; days of
+//                                            mediamtx.timezone unless tz= names an IANA zone
+//   GET /api/storage                         admin: per camera plan vs footage held, per disk the
+//                                            forecast of the disk guard, warnings
+// Bad input is a BadInput (400) naming the parameter and quoting the value; an unknown camera is
+// NotFound (404).
+#include <nlohmann/json.hpp>
+
+#include "api/route_table.hpp"
+
+namespace hs {
+
+struct ApiContext;
+
+void get_timeline(ApiContext& ctx, const Call& call);
+void get_days(ApiContext& ctx, const Call& call);
+void get_storage(ApiContext& ctx, const Call& call);
+
+// The storage report's warnings as /api/health alert objects:
+// {"kind": "storage", "camera_id": "1", "since": null, "message": "..."} (the alert shape of
+// /api/health); an empty array when every plan is met.
+// Throws Error when the recordings disk cannot be read.
+nlohmann::json storage_alerts(ApiContext& ctx);
+
+}  // namespace hs
