@@ -7,6 +7,7 @@
 
 #include "access/issuer.hpp"
 #include "api/cors.hpp"
+#include "api/health_alerts.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
 #include "api/retention_routes.hpp"
@@ -98,10 +99,8 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
 
   server.Get("/api/health", guard([&ctx](const httplib::Request&, httplib::Response& res) {
     auto now = ctx.clock.now();
-    auto alert = ctx.retention.alert();
-    nlohmann::json alerts = nlohmann::json::array();
-    if (!alert.empty()) alerts.push_back(alert);
-    nlohmann::json body{{"status", alert.empty() ? "ok" : "degraded"},
+    auto alerts = health_alerts(ctx);
+    nlohmann::json body{{"status", alerts.empty() ? "ok" : "degraded"},
                         {"alerts", std::move(alerts)},
                         {"version", HOOK_SERVER_VERSION},
                         {"started", format_rfc3339_ms(ctx.started)},
@@ -115,7 +114,7 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
   server.Get("/api/cameras", guard([&ctx](const httplib::Request&, httplib::Response& res) {
     nlohmann::json list = nlohmann::json::array();
     auto r = ctx.db.snapshot();
-    for (const auto& row : r.all_cameras()) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id)));
+    for (const auto& row : r.all_cameras()) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id), recording_state_of(ctx, row)));
     json_reply(res, 200, {{"cameras", std::move(list)}});
   }));
 
@@ -123,7 +122,7 @@ void install_api(httplib::Server& server, ApiContext& ctx) {
     auto id = req.matches[1].str();
     auto r = ctx.db.reader();
     auto row = camera_or_404(r, id);
-    json_reply(res, 200, camera_json(ctx.config, row, r.segment_summary(id)));
+    json_reply(res, 200, camera_json(ctx.config, row, r.segment_summary(id), recording_state_of(ctx, row)));
   }));
 
   server.Get(R"(/api/cameras/([^/]+)/snapshot\.jpg)", guard([&ctx](const httplib::Request& req, httplib::Response& res) {

@@ -24,6 +24,7 @@ class Spool;
 class SnapshotService;
 class Retention;
 class StreamAdmin;
+class StallWatchdog;
 
 struct ApiContext {
   const Config& config;
@@ -38,6 +39,9 @@ struct ApiContext {
   std::function<nlohmann::json()> worker_status;
   // Set by ServerApp::run() before serving; null when snapshots are not running.
   SnapshotService* snapshots = nullptr;
+  // The stall watchdog (set by ServerApp): stalled cameras in /api/health, recording_state in the
+  // camera JSON. Null: neither.
+  const StallWatchdog* watchdog = nullptr;
   // Signs and verifies tokens; publishes the JWKS.
   access::Issuer* issuer = nullptr;
   // Rendered recordings pages, reused while their camera's segments are unchanged.

@@ -138,14 +138,24 @@ TEST_CASE("expired segments are announced first and deleted a lead time later", 
   // The expiry notice: grouped per camera with counts, bytes and the range.
   auto notes = f.db->reader().recent_notifications(10);
   REQUIRE(notes.size() == 2);
-  json p = json::parse(notes[1].payload);
-  CHECK(p["kind"] == "expiry");
+  // recordings.expiring then recordings.deleted, per pass: the newest first.
+  std::vector<json> expiring, deleted;
+  for (const auto& n : f.db->reader().recent_notifications(10))
+    (n.kind == "recordings.expiring" ? expiring : deleted).push_back(json::parse(n.payload));
+  REQUIRE(expiring.size() == 2);
+  json p = expiring[1];
+  CHECK(p["type"] == "recordings.expiring");
   CHECK(p["camera"] == "a");
-  CHECK(p["count"] == 1);
-  CHECK(p["bytes"] == 10);
-  CHECK(p["segment_ids"] == json::array({old_seg}));
-  CHECK(p["id"] == notes[1].id);
-  CHECK(json::parse(notes[0].payload)["segment_ids"] == json::array({regular}));
+  CHECK(p["data"]["count"] == 1);
+  CHECK(p["data"]["bytes"] == 10);
+  CHECK(p["data"]["segment_ids"] == json::array({old_seg}));
+  CHECK(expiring[0]["data"]["segment_ids"] == json::array({regular}));
+  // Each deletion is a recordings.deleted event with its reason.
+  REQUIRE(deleted.size() == 2);
+  CHECK(deleted[1]["type"] == "recordings.deleted");
+  CHECK(deleted[1]["data"]["reason"] == "retention");
+  CHECK(deleted[1]["data"]["segment_ids"] == json::array({old_seg}));
+  CHECK(deleted[0]["data"]["segment_ids"] == json::array({regular}));
 }
 
 TEST_CASE("permanent, clip and recording segments are never deleted, by any path", "[retention]") {
@@ -295,8 +305,12 @@ TEST_CASE("the disk guard deletes what expires soonest until free space is back 
   CHECK_FALSE(r.disk_alert);
   auto notes = f.db->reader().recent_notifications(10);
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0].kind == "disk");
-  CHECK(json::parse(notes[0].payload)["deleted"]["a"]["count"] == 1);
+  CHECK(notes[0].kind == "recordings.deleted");
+  json deleted = json::parse(notes[0].payload);
+  CHECK(deleted["camera"] == "a");
+  CHECK(deleted["data"]["reason"] == "disk");
+  CHECK(deleted["data"]["count"] == 1);
+  CHECK(deleted["data"]["segment_ids"] == json::array({s1}));
   auto rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   CHECK(rows.at(0).reason == "disk");
 }
@@ -379,9 +393,9 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
     // Notices written by this pass.
     auto notes = f.db->reader().recent_notifications(1000);
     for (const auto& n : notes) {
-      if (n.id <= last_note || n.kind != "expiry") continue;
+      if (n.id <= last_note || n.kind != "recordings.expiring") continue;
       json payload = json::parse(n.payload);
-      for (const auto& id : payload["segment_ids"]) ++notices[id.get<std::int64_t>()];
+      for (const auto& id : payload["data"]["segment_ids"]) ++notices[id.get<std::int64_t>()];
     }
     if (!notes.empty()) last_note = std::max(last_note, notes.front().id);
     // Check every segment.

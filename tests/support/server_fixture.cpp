@@ -61,7 +61,7 @@ mediamtx:
 void ServerFixture::start() {
   if (app_) return;
   Config config = load_config(config_file());
-  app_ = std::make_unique<ServerApp>(std::move(config));
+  app_ = std::make_unique<ServerApp>(std::move(config), clock_ ? *clock_ : ServerApp::system_clock());
   port_ = app_->bind();
   write_config();  // hook clients read the port from the file
   thread_ = std::thread([this] { app_->run(); });

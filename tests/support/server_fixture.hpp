@@ -24,6 +24,9 @@ class ServerFixture {
                          std::string server_extra = "");
   ~ServerFixture();
 
+  // The clock the server runs on from the next start() (a FakeClock where time must pass); it must
+  // outlive the server. Default: the system clock.
+  void use_clock(const Clock& clock) { clock_ = &clock; }
   // Starts (or restarts on the same port) the server and waits until /api/health answers.
   void start();
   void stop();
@@ -51,6 +54,7 @@ class ServerFixture {
   TempDir tmp_;
   std::string yaml_extra_, timezone_, mediamtx_extra_, server_extra_;
   int port_ = 0;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<ServerApp> app_;
   std::thread thread_;
 };
