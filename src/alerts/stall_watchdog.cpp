@@ -74,6 +74,11 @@ std::vector<StallWatchdog::Transition> StallWatchdog::check() {
       out.push_back({id, false, m.verdict, now});
     }
   }
+  // A stalled camera that was removed ends its stall too, so its events stay paired.
+  for (const auto& [id, m] : last) {
+    if (m.verdict.state != RecordingStateKind::stalled || next.count(id)) continue;
+    out.push_back({id, false, {RecordingStateKind::offline, now, "the camera was removed"}, now});
+  }
   {
     std::lock_guard lock(mutex_);
     cameras_ = std::move(next);

@@ -208,19 +208,19 @@ TEST_CASE("bad webhook and watchdog values are errors naming key and value (neve
       {"webhooks:\n  - {events: [disk.ok], secret: 0123456789abcdef}\n",
        "/etc/hs/hook-server.yml:2:5: webhooks[0].url: missing"},
       {"webhooks:\n  - {url: \"http://h/x\", events: [camera.gone], secret: 0123456789abcdef}\n",
-       "/etc/hs/hook-server.yml:2:39: webhooks[0].events: unknown event type \"camera.gone\" (known: camera.offline, "
+       "/etc/hs/hook-server.yml:2:34: webhooks[0].events: unknown event type \"camera.gone\" (known: camera.offline, "
        "camera.online, recording.stalled, recording.resumed, recordings.expiring, recordings.deleted, disk.alert, "
        "disk.ok, or *)"},
       {"webhooks:\n  - {url: \"http://h/x\", events: [], secret: 0123456789abcdef}\n",
-       "/etc/hs/hook-server.yml:2:38: webhooks[0].events: expected a non-empty list of event types, like "
+       "/etc/hs/hook-server.yml:2:33: webhooks[0].events: expected a non-empty list of event types, like "
        "[camera.offline, recording.stalled] or [\"*\"]"},
       {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok]}\n",
        "/etc/hs/hook-server.yml:2:5: webhooks[0].secret: missing (at least 16 characters; receivers verify signatures "
        "with it)"},
       {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: hunter2}\n",
-       "/etc/hs/hook-server.yml:2:55: webhooks[0].secret: at least 16 characters, got 7 characters"},
+       "/etc/hs/hook-server.yml:2:52: webhooks[0].secret: at least 16 characters, got 7 characters"},
       {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: 0123456789abcdef, retries: 3}\n",
-       "/etc/hs/hook-server.yml:2:73: webhooks[0].retries: unknown key (accepted: url, events, secret)"},
+       "/etc/hs/hook-server.yml:2:70: webhooks[0].retries: unknown key (accepted: url, events, secret)"},
       {"retention: {notify_webhooks: [\"http://h/x\"]}\n"
        "webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: 0123456789abcdef}\n",
        "/etc/hs/hook-server.yml:3:11: webhooks[0].url: \"http://h/x\" is already a webhook (in webhooks or "

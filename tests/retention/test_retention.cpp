@@ -435,3 +435,55 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
     CHECK(fs::exists(f.root / f.file_of(id)));
   }
 }
+
+TEST_CASE("the disk guard's alert and its end are disk.alert and disk.ok events; a manual deletion is recordings.deleted",
+          "[retention][webhooks]") {
+  Fixture f("webhooks:\n  - {url: \"http://127.0.0.1:9/x\", events: [disk.alert, disk.ok, recordings.deleted], "
+            "secret: 0123456789abcdef}\n");
+  auto events = [&](const std::string& kind) {
+    std::vector<json> out;
+    for (const auto& n : f.db->reader().recent_notifications(100))
+      if (n.kind == kind) out.push_back(json::parse(n.payload));
+    return out;
+  };
+  auto kept = f.segment("a", hours{24}, 400);
+  f.retention->set_permanent(kept, true);
+  auto plain = f.segment("a", hours{12}, 100);
+  f.retention->delete_segment(plain);
+  auto deleted = events("recordings.deleted");
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0]["camera"] == "a");
+  CHECK(deleted[0]["data"]["reason"] == "manual");
+  CHECK(deleted[0]["data"]["segment_ids"] == json::array({plain}));
+
+  // Only permanent footage left and the disk below its floor: one disk.alert, however many passes.
+  f.config.retention.disk_min_free = DiskFloor{0, 1000};
+  f.disk.capacity = 1200;  // 400 used: 800 free
+  CHECK(f.retention->run_pass().disk_alert);
+  f.clock.t += minutes{10};
+  CHECK(f.retention->run_pass().disk_alert);
+  auto alerts = events("disk.alert");
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0]["camera"].is_null());
+  CHECK(alerts[0]["data"]["free"] == 800);
+  CHECK(alerts[0]["data"]["floor"] == 1000);
+  CHECK(alerts[0]["data"]["message"] == f.retention->alert());
+  CHECK(f.retention->alert_since() == f.clock.t - minutes{10});
+  CHECK(events("disk.ok").empty());
+
+  // Room again (a bigger disk): disk.ok, once.
+  f.disk.capacity = 10000;
+  f.clock.t += minutes{10};
+  CHECK_FALSE(f.retention->run_pass().disk_alert);
+  f.retention->run_pass();
+  auto ok = events("disk.ok");
+  REQUIRE(ok.size() == 1);
+  CHECK(ok[0]["data"]["free"] == 9600);
+  CHECK(f.retention->alert().empty());
+  CHECK_FALSE(f.retention->alert_since());
+  // Each went to the webhook that wants it.
+  for (const auto& n : f.db->reader().recent_notifications(100)) {
+    REQUIRE(n.deliveries.size() == 1);
+    CHECK(n.deliveries[0].url == "http://127.0.0.1:9/x");
+  }
+}
