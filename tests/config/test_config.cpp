@@ -205,7 +205,7 @@ TEST_CASE("disk floors read percentages and sizes", "[config]") {
   CHECK(f.percent == 0);
 }
 
-TEST_CASE("webhooks and the watchdog read back; the deprecated notify_webhooks gets the recordings events", "[config]") {
+TEST_CASE("webhooks and the watchdog read back", "[config]") {
   Config c = parse(R"(
 retention: {notify_webhooks: ["http://127.0.0.1:7000/old"]}
 webhooks:

@@ -101,7 +101,7 @@ std::size_t undelivered(ServerFixture& server) {
 
 }  // namespace
 
-TEST_CASE("a receiver that is down, then up, gets each event once, signed; notify_webhooks still works",
+TEST_CASE("a receiver that is down then up gets each event once and signed and notify_webhooks still works",
           "[webhooks][e2e]") {
   SharedFakeClock clock(real_now());
   const int port = free_port();

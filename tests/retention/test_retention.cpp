@@ -434,7 +434,7 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
   }
 }
 
-TEST_CASE("the disk guard's alert and its end are disk.alert and disk.ok events; a manual deletion is recordings.deleted",
+TEST_CASE("the disk guard alert and its end are disk.alert and disk.ok events and a manual deletion is recordings.deleted",
           "[retention][webhooks]") {
   Fixture f("webhooks:\n  - {url: \"http://127.0.0.1:9/x\", events: [disk.alert, disk.ok, recordings.deleted], "
             "secret: 0123456789abcdef}\n");
