@@ -53,6 +53,7 @@ write_config() {
     cat <<YML
 server:
   listen: 127.0.0.1:$port
+access: {mode: open}  # reads without a token, as the figures in docs/BENCHMARKS.md were measured
 data_dir: ./var
 reconcile_interval: 1h
 mediamtx:

@@ -50,6 +50,16 @@ struct ApiContext {
 
 // Registers every route on `server` and sets its limits and error handlers.
 void install_api(httplib::Server& server, ApiContext& ctx);
+class Caller;
+struct Call;
+struct Route;
+// Who sent the request (route_table.hpp): the admin token, a verified viewer token, or nobody; in
+// access.mode open a request without credentials reads everything (and is the admin when no
+// api_token is set). Throws Unauthorized naming what is wrong with the Authorization header.
+Caller authenticate(const httplib::Request& req, const Config& config, access::Issuer* issuer);
+// Throws Unauthorized (nobody), Forbidden (a viewer on an admin route) or NotFound (a viewer on
+// another camera's path) unless the caller may call the route.
+void check_access(const Route& route, const Call& call);
 // Reads a camera or throws NotFound naming the id.
 cameras::Row camera_or_404(Reader& r, const std::string& id);
 

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "access/signing_key.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/utf8.hpp"
@@ -28,7 +27,10 @@ Handler guard(Handler fn) {
     } catch (const BadInput& e) {
       json_error(res, 400, e.what());
     } catch (const Unauthorized& e) {
+      res.set_header("WWW-Authenticate", "Bearer");
       json_error(res, 401, e.what());
+    } catch (const Forbidden& e) {
+      json_error(res, 403, e.what());
     } catch (const NotFound& e) {
       json_error(res, 404, e.what());
     } catch (const Conflict& e) {
@@ -116,12 +118,6 @@ void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std
     for (auto a : allowed) ok |= a == key;
     if (!ok) throw BadInput(fmt::format("body: unknown field {}", quote(key)));
   }
-}
-
-void require_token(const httplib::Request& req, const Config& config) {
-  const auto& token = config.server.api_token;
-  if (token.empty()) return;
-  if (!access::same_secret(req.get_header_value("Authorization"), "Bearer " + token)) throw Unauthorized("this endpoint needs \"Authorization: Bearer <api_token>\"");
 }
 
 }  // namespace hs

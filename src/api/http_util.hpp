@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the route files: the error guard, typed query parameters and the API token.
+// Helpers shared by the route files: the error guard and typed query parameters.
 #include <httplib.h>
 
 #include <functional>
@@ -15,7 +15,7 @@ namespace hs {
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Wraps a handler so that every exception becomes {"error": "..."}: BadInput 400, Unauthorized
-// 401, NotFound 404, Conflict 409, anything else 500 (logged).
+// 401 (with WWW-Authenticate: Bearer), Forbidden 403, NotFound 404, Conflict 409, anything else 500 (logged).
 Handler guard(Handler fn);
 
 void json_reply(httplib::Response& res, int status, const nlohmann::json& body);
@@ -32,9 +32,5 @@ std::int64_t id_from_path(const std::string& raw, const char* what);
 nlohmann::json json_body(const httplib::Request& req);
 // Throws BadInput: body: unknown field "x".
 void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
-
-// Mutating endpoints: when server.api_token is set, "Authorization: Bearer <token>" is required.
-// Throws Unauthorized.
-void require_token(const httplib::Request& req, const Config& config);
 
 }  // namespace hs

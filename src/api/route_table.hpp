@@ -39,20 +39,28 @@ class Caller {
   static Caller anonymous() { return Caller(); }
   static Caller admin_caller();
   static Caller viewer(access::Grant grant);
+  // access.mode open: a caller without credentials reads (read, playback) every camera, as before
+  // access control existed; mutating routes still need the admin token when one is set.
+  static Caller open_reader();
 
   bool is_admin() const { return admin_; }
-  bool is_anonymous() const { return !admin_ && !grant_; }
+  bool is_anonymous() const { return !admin_ && !reads_all_ && !grant_; }
+  // Admin, or anyone in access.mode open: health details, unfiltered lists.
+  bool reads_everything() const { return admin_ || reads_all_; }
   const access::Grant* grant() const { return grant_ ? &*grant_ : nullptr; }
-  // Admin: always. Viewer: the grant allows `action` on the camera.
-  bool may(std::string_view camera_id, access::Action action) const;
+  // Admin: always. Viewer: the grant allows `action` on the camera (none: any action).
+  bool may(std::string_view camera_id, std::optional<access::Action> action) const;
   // Admin: always. Viewer: the grant names the camera (any action); what a list shows.
   bool sees(std::string_view camera_id) const;
   // Throws NotFound "<what> not found" (the same message as for an id that does not exist) when
   // the caller may not do `action` on the camera.
-  void require(std::string_view camera_id, access::Action action, const std::string& what) const;
+  void require(std::string_view camera_id, std::optional<access::Action> action, const std::string& what) const;
+  // "admin", "viewer <subject>", "open reader" or "anonymous", for logs.
+  std::string describe() const;
 
  private:
   bool admin_ = false;
+  bool reads_all_ = false;
   std::optional<access::Grant> grant_;
 };
 
@@ -68,10 +76,11 @@ struct Route {
   std::string_view method;   // GET, POST, PATCH, DELETE
   std::string_view pattern;  // an httplib regex; capture 1 is the camera id when camera_in_path
   Need need;
-  // For Need::viewer: the action a viewer must hold. With camera_in_path it is checked on capture 1
-  // before the handler runs (404 for a camera the viewer has no grant for); otherwise the handler
-  // filters or checks the cameras it touches with Caller::may / require.
-  access::Action action = access::Action::read;
+  // For Need::viewer: the action a viewer must hold (none: any action on the camera). With
+  // camera_in_path it is checked on capture 1 before the handler runs (404 for a camera the viewer
+  // has no grant for); otherwise the handler filters or checks the cameras it touches with
+  // Caller::may / require.
+  std::optional<access::Action> action;
   bool camera_in_path = false;
   RouteHandler handler;
   std::string_view summary;  // one line, for docs/openapi.yaml and the access table in docs/access.md

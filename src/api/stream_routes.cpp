@@ -1,11 +1,13 @@
-// Stream routes. All mutate, so all need the API token when one is configured.
+// Stream routes (admin only).
 #include "api/stream_routes.hpp"
 
 #include <fmt/format.h>
 
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
+#include "access/grant.hpp"
 #include "api/json_views.hpp"
+#include "api/token_routes.hpp"
 #include "streams/stream_admin.hpp"
 #include "util/error.hpp"
 
@@ -43,33 +45,55 @@ nlohmann::json result_json(const Config& config, const StreamAdmin::Result& r) {
 
 }  // namespace
 
-void install_stream_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Post("/api/streams", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
-    require_token(req, ctx.config);
-    auto body = json_body(req);
-    reject_unknown_fields(body, {"camera_id", "stream_url", "name", "plan", "record"});
-    StreamAdmin::StartRequest r{*string_field(body, "camera_id", true), *string_field(body, "stream_url", true),
-                                string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
-    auto result = ctx.streams.start(r);
-    json_reply(res, result.created ? 201 : 200, result_json(ctx.config, result));
-  }));
+namespace {
 
-  server.Delete(R"(/api/streams/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
-    require_token(req, ctx.config);
-    auto result = ctx.streams.stop(req.matches[1].str());
-    auto j = result_json(ctx.config, result);
-    j["status"] = "stopped";
-    json_reply(res, 200, j);
-  }));
+// The viewer_token member of POST /api/streams, as a POST /api/tokens request for this camera.
+// Validated before anything changes; throws BadInput naming "viewer_token.<field>".
+std::optional<nlohmann::json> viewer_token_request(ApiContext& ctx, const nlohmann::json& body, const std::string& camera_id) {
+  auto it = body.find("viewer_token");
+  if (it == body.end()) return std::nullopt;
+  if (!it->is_object()) throw BadInput(fmt::format("viewer_token: expected an object, got {}", it->dump()));
+  if (it->contains("cameras")) throw BadInput("viewer_token.cameras: not allowed here: the token is for the camera being started");
+  auto request = *it;
+  request["cameras"] = nlohmann::json::array({camera_id});
+  const auto& a = ctx.config.access;
+  access::parse_token_request(request, {{camera_id, ""}}, {a.default_ttl, a.max_ttl}, ctx.clock.now(), "viewer_token.");
+  return request;
+}
 
-  server.Patch(R"(/api/cameras/([^/]+))", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
-    require_token(req, ctx.config);
-    auto body = json_body(req);
-    reject_unknown_fields(body, {"name", "plan", "record"});
-    StreamAdmin::Changes ch{string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
-    auto result = ctx.streams.update(req.matches[1].str(), ch);
-    json_reply(res, 200, result_json(ctx.config, result));
-  }));
+}  // namespace
+
+void post_stream(ApiContext& ctx, const Call& call) {
+  auto body = json_body(call.req);
+  reject_unknown_fields(body, {"camera_id", "stream_url", "name", "plan", "record", "viewer_token"});
+  StreamAdmin::StartRequest r{*string_field(body, "camera_id", true), *string_field(body, "stream_url", true),
+                              string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
+  auto token_request = viewer_token_request(ctx, body, r.camera_id);
+  auto result = ctx.streams.start(r);
+  auto reply = result_json(ctx.config, result);
+  if (token_request) {
+    auto token = issue_viewer_token(ctx, *token_request, "viewer_token.");
+    // The tokenised variants of the URLs above, beside them.
+    reply["viewer_token"] = {{"token", token["token"]}, {"expires_at", token["expires_at"]},
+                             {"subject", token["subject"]}, {"actions", token["actions"]},
+                             {"urls", token["cameras"][result.camera.id]}};
+  }
+  json_reply(call.res, result.created ? 201 : 200, reply);
+}
+
+void delete_stream(ApiContext& ctx, const Call& call) {
+  auto result = ctx.streams.stop(call.req.matches[1].str());
+  auto j = result_json(ctx.config, result);
+  j["status"] = "stopped";
+  json_reply(call.res, 200, j);
+}
+
+void patch_camera(ApiContext& ctx, const Call& call) {
+  auto body = json_body(call.req);
+  reject_unknown_fields(body, {"name", "plan", "record"});
+  StreamAdmin::Changes ch{string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
+  auto result = ctx.streams.update(call.req.matches[1].str(), ch);
+  json_reply(call.res, 200, result_json(ctx.config, result));
 }
 
 }  // namespace hs

@@ -12,34 +12,33 @@
 
 namespace hs {
 
-void install_token_routes(httplib::Server& server, ApiContext& ctx) {
-  server.Post("/api/tokens", guard([&ctx](const httplib::Request& req, httplib::Response& res) {
-    require_token(req, ctx.config);
-    auto body = json_body(req);
-    // Cameras that exist now (removed ones cannot be granted): id -> MediaMTX path.
-    access::CameraPaths paths;
-    for (const auto& row : ctx.db.reader().all_cameras())
-      if (!row.removed_at) paths.emplace(row.camera.id, row.camera.path);
-    const auto& a = ctx.config.access;
-    auto grant = access::parse_token_request(body, paths, {a.default_ttl, a.max_ttl}, ctx.clock.now());
-    auto token = ctx.issuer->issue(grant, paths);
+nlohmann::json issue_viewer_token(ApiContext& ctx, const nlohmann::json& request, std::string_view field_prefix) {
+  // Cameras that exist now (removed ones cannot be granted): id -> MediaMTX path.
+  access::CameraPaths paths;
+  for (const auto& row : ctx.db.reader().all_cameras())
+    if (!row.removed_at) paths.emplace(row.camera.id, row.camera.path);
+  const auto& a = ctx.config.access;
+  auto grant = access::parse_token_request(request, paths, {a.default_ttl, a.max_ttl}, ctx.clock.now(), field_prefix);
+  auto token = ctx.issuer->issue(grant, paths);
 
-    nlohmann::json cams = nlohmann::json::object();
-    auto bases = stream_bases(ctx.config);
-    for (const auto& [id, path] : paths)
-      if (grant.has_camera(id)) cams[id] = access::token_links(grant, bases, id, path, token);
-    nlohmann::json actions = nlohmann::json::array();
-    for (auto action : grant.actions) actions.push_back(access::action_name(action));
-    log::get("access")->info("token {} issued to {} for {} camera(s), {} until {}", grant.jti, quote(grant.subject),
-                             grant.all_cameras ? std::string("every") : std::to_string(grant.cameras.size()), actions.dump(),
-                             format_rfc3339_ms(grant.expires));
-    json_reply(res, 201,
-               {{"token", token},
-                {"expires_at", format_rfc3339_ms(grant.expires)},
-                {"subject", grant.subject},
-                {"actions", std::move(actions)},
-                {"cameras", std::move(cams)}});
-  }));
+  nlohmann::json cams = nlohmann::json::object();
+  auto bases = stream_bases(ctx.config);
+  for (const auto& [id, path] : paths)
+    if (grant.has_camera(id)) cams[id] = access::token_links(grant, bases, id, path, token);
+  nlohmann::json actions = nlohmann::json::array();
+  for (auto action : grant.actions) actions.push_back(access::action_name(action));
+  log::get("access")->info("token {} issued to {} for {} camera(s), {} until {}", grant.jti, quote(grant.subject),
+                           grant.all_cameras ? std::string("every") : std::to_string(grant.cameras.size()), actions.dump(),
+                           format_rfc3339_ms(grant.expires));
+  return {{"token", token},
+          {"expires_at", format_rfc3339_ms(grant.expires)},
+          {"subject", grant.subject},
+          {"actions", std::move(actions)},
+          {"cameras", std::move(cams)}};
+}
+
+void post_token(ApiContext& ctx, const Call& call) {
+  json_reply(call.res, 201, issue_viewer_token(ctx, json_body(call.req)));
 }
 
 }  // namespace hs

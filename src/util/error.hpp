@@ -1,7 +1,7 @@
 #pragma once
 // The error policy (see ARCHITECTURE.md): configuration and start-up errors are ConfigError and end
 // in main with one line and a non-zero exit; per-request problems are BadInput (400), NotFound (404),
-// Conflict (409) or Unauthorized (401) and become {"error": "..."} in the HTTP layer. Messages name
+// Conflict (409), Unauthorized (401) or Forbidden (403) and become {"error": "..."} in the HTTP layer. Messages name
 // the bad value in quotes.
 #include <stdexcept>
 #include <string>
@@ -24,6 +24,9 @@ struct Conflict : Error {
   using Error::Error;
 };
 struct Unauthorized : Error {  // 401: missing or wrong token
+  using Error::Error;
+};
+struct Forbidden : Error {  // 403: a valid token that may not do this (a viewer on an admin route)
   using Error::Error;
 };
 

@@ -65,9 +65,9 @@ TEST_CASE("POST /api/tokens refuses bad requests and callers without the admin t
   };
   const std::string good = R"({"cameras": ["1"], "actions": ["read"], "subject": "u"})";
   const Row rows[] = {
-      {good, "", 401, "this endpoint needs \"Authorization: Bearer <api_token>\""},
-      {good, "Bearer wrong-token-of-some-length", 401, "this endpoint needs \"Authorization: Bearer <api_token>\""},
-      {good, "Bearer " + std::string(5000, 'x'), 401, "this endpoint needs \"Authorization: Bearer <api_token>\""},
+      {good, "", 401, "this endpoint needs \"Authorization: Bearer <admin token>\""},
+      {good, "Bearer wrong-token-of-some-length", 401, "Authorization: not the admin token (server.api_token) and not a viewer token"},
+      {good, "Bearer " + std::string(5000, 'x'), 401, "Authorization: not the admin token (server.api_token) and not a viewer token"},
       {R"({"cameras": ["1", "2"], "actions": ["read"], "subject": "u"})", "", 400, "cameras: no camera \"2\""},
       {R"({"cameras": ["1"], "actions": ["read"], "ttl": "3h", "subject": "u"})", "", 400, "ttl: at most 2h (access.max_ttl), got \"3h\""},
       {R"({"cameras": ["1"], "actions": ["watch"], "subject": "u"})", "", 400, "actions: expected read, playback, manage or publish, got \"watch\""},

@@ -74,7 +74,7 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
   TempDir dir;
   int port = free_port();
   fs::path cfg = dir.path() / "hook-server.yml";
-  std::ofstream(cfg) << fmt::format("server: {{listen: 127.0.0.1:{}}}\ndata_dir: ./var\nmediamtx: {{working_dir: ./mtx, timezone: UTC}}\n{}",
+  std::ofstream(cfg) << fmt::format("server: {{listen: 127.0.0.1:{}}}\naccess: {{mode: open}}\ndata_dir: ./var\nmediamtx: {{working_dir: ./mtx, timezone: UTC}}\n{}",
                                     port, kCameras);
   fs::path working = dir.path() / "mtx";
   auto names = touch_segments(working, "camera_1", 40);

@@ -34,6 +34,7 @@ YML
 cat > "$work/server.yml" <<YML
 server:
   listen: 127.0.0.1:$port
+access: {mode: open}
 data_dir: $root/data
 reconcile_interval: 1h
 mediamtx:

@@ -61,7 +61,9 @@ TEST_CASE("retention endpoints", "[retention][http]") {
 
   // Mutations need the token.
   json err = call(server, "PATCH", fmt::format("/api/recordings/{}", old_id), json{{"permanent", true}}, 401, {});
-  CHECK(err["error"] == "this endpoint needs \"Authorization: Bearer <api_token>\"");
+  CHECK(err["error"] == "this endpoint needs \"Authorization: Bearer <token>\": the admin token or a viewer token (POST /api/tokens)");
+  err = call(server, "DELETE", fmt::format("/api/recordings/{}", old_id), nullptr, 401, {});
+  CHECK(err["error"] == "this endpoint needs \"Authorization: Bearer <admin token>\"");
 
   json seg = call(server, "PATCH", fmt::format("/api/recordings/{}", old_id), json{{"permanent", true}}, 200);
   CHECK(seg["permanent"] == true);

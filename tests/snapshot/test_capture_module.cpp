@@ -128,6 +128,7 @@ TEST_CASE("a server without its capture module keeps serving and says why snapsh
   hs::test::place_segments(hs::test::make_segments(media.path(), 1, 4.0), dir.path() / "mtx", "camera_1", first, 4.0);
   const auto cfg = dir.path() / "hook-server.yml";
   std::ofstream(cfg) << fmt::format(R"(server: {{listen: 127.0.0.1:{}}}
+access: {{mode: open}}
 data_dir: ./var
 mediamtx:
   working_dir: ./mtx

@@ -150,6 +150,7 @@ TEST_CASE("end to end: the available hook captures from MediaMTX's RTSP output",
   fs::create_directories(tmp.path() / "mtx" / "recordings");
   std::ofstream(tmp.path() / "hook-server.yml") << fmt::format(R"(server:
   listen: 127.0.0.1:0
+access: {{mode: open}}
 data_dir: ./var
 mediamtx:
   working_dir: ./mtx
