@@ -7,6 +7,8 @@
 
 #include "access/issuer.hpp"
 #include "access/signing_key.hpp"
+#include "api/health_alerts.hpp"
+#include "api/health_routes.hpp"
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
@@ -63,9 +65,8 @@ void post_hook(ApiContext& ctx, const Call& call) {
 // the status.
 void get_health(ApiContext& ctx, const Call& call) {
   auto now = ctx.clock.now();
-  auto alert = ctx.retention.alert();
-  nlohmann::json alerts = nlohmann::json::array();
-  if (!alert.empty()) alerts.push_back(alert);
+  // The disk guard, stalled cameras, plans the disk cannot hold, and the index itself.
+  auto alerts = health_alerts(ctx);
   // The index answers or not: down (PostgreSQL unreachable) is a 503, hooks are being spooled.
   nlohmann::json index{{"engine", ctx.config.index.url.empty() ? "sqlite" : "postgresql"}, {"state", "up"}};
   nlohmann::json schema_version = nullptr;
@@ -74,9 +75,12 @@ void get_health(ApiContext& ctx, const Call& call) {
   } catch (const Unavailable& e) {
     index["state"] = "down";
     index["error"] = e.what();
-    alerts.push_back(fmt::format("index unreachable: {}", e.what()));
+    alerts.push_back({{"kind", "index"}, {"camera_id", nullptr}, {"since", nullptr},
+                      {"message", fmt::format("index unreachable: {}", e.what())}});
   }
   const bool down = index["state"] == "down";
+  if (!down)
+    for (auto& a : storage_alerts(ctx)) alerts.push_back(std::move(a));
   const int code = down ? 503 : 200;
   const char* status = down ? "unavailable" : alerts.empty() ? "ok" : "degraded";
   if (!call.caller.reads_everything()) {
@@ -99,7 +103,7 @@ void list_cameras(ApiContext& ctx, const Call& call) {
   nlohmann::json list = nlohmann::json::array();
   auto r = ctx.db.snapshot();
   for (const auto& row : r.all_cameras())
-    if (call.caller.sees(row.camera.id)) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id)));
+    if (call.caller.sees(row.camera.id)) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id), recording_state_of(ctx, row)));
   json_reply(call.res, 200, {{"cameras", std::move(list)}});
 }
 
@@ -107,7 +111,7 @@ void get_camera(ApiContext& ctx, const Call& call) {
   auto id = call.req.matches[1].str();
   auto r = ctx.db.reader();
   auto row = camera_or_404(r, id);
-  json_reply(call.res, 200, camera_json(ctx.config, row, r.segment_summary(id)));
+  json_reply(call.res, 200, camera_json(ctx.config, row, r.segment_summary(id), recording_state_of(ctx, row)));
 }
 
 void get_snapshot(ApiContext& ctx, const Call& call) {

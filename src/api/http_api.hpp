@@ -25,6 +25,7 @@ class SnapshotService;
 class Retention;
 class StreamAdmin;
 class Metrics;
+class StallWatchdog;
 
 struct ApiContext {
   const Config& config;
@@ -39,6 +40,9 @@ struct ApiContext {
   std::function<nlohmann::json()> worker_status;
   // Set by ServerApp::run() before serving; null when snapshots are not running.
   SnapshotService* snapshots = nullptr;
+  // The stall watchdog (set by ServerApp): stalled cameras in /api/health, recording_state in the
+  // camera JSON. Null: neither.
+  const StallWatchdog* watchdog = nullptr;
   // Signs and verifies tokens; publishes the JWKS.
   access::Issuer* issuer = nullptr;
   // Counts requests, hooks and snapshots for GET /metrics; null in tests that do not need it.

@@ -35,11 +35,12 @@ std::string playback_get_url(const Config& config, std::string_view path, TimePo
                      to_seconds(duration));
 }
 
-nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary) {
+nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary,
+                           const std::optional<RecordingState>& state) {
   const Camera& c = row.camera;
   auto urls = stream_urls(stream_bases(config), c.path, c.id);
   auto retention = config.retention_for(c.plan, c.retention_override);
-  return {
+  nlohmann::json out{
       {"id", c.id},
       {"name", c.name},
       {"path", c.path},
@@ -58,6 +59,12 @@ nlohmann::json camera_json(const Config& config, const cameras::Row& row, const 
       {"recordings", {{"segments", summary.segments}, {"bytes", summary.bytes},
                       {"oldest", time_or_null(summary.oldest)}, {"newest", time_or_null(summary.newest)}}},
   };
+  if (state) out["recording_state"] = recording_state_json(*state);
+  return out;
+}
+
+nlohmann::json recording_state_json(const RecordingState& s) {
+  return {{"state", std::string(recording_state_name(s.state))}, {"since", time_or_null(s.since)}, {"detail", s.detail}};
 }
 
 namespace {

@@ -4,13 +4,18 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
+#include "domain/recording_state.hpp"
 #include "index/cameras.hpp"
 #include "index/events.hpp"
 #include "index/segments.hpp"
 
 namespace hs {
 
-nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary);
+// With `state`: "recording_state": {state, since, detail} (api/health_alerts.hpp).
+nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary,
+                           const std::optional<RecordingState>& state = std::nullopt);
+// {"state", "since", "detail"}
+nlohmann::json recording_state_json(const RecordingState& state);
 nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s);
 // The same object appended as JSON text, for long listings.
 void append_segment_json(std::string& out, const Config& config, const Camera& camera, const Segment& s);

@@ -52,7 +52,7 @@ CleanupRun run_cleanup(const Config& config, const ProgressFn& progress) {
   run.events_pruned = ServerApp::prune_events(config, db, clock.now());
   ServerApp::prune_state_history(config, db, clock.now());
   if (progress) progress("delivering notices", 0, 0);
-  run.notices_delivered = WebhookDelivery(db, clock).run_once();
+  run.notices_delivered = WebhookDelivery(db, clock, std::chrono::seconds{5}, webhook_targets(config)).run_once();
   if (run.pass.disk_alert) run.alert = retention.alert();
   return run;
 }

@@ -42,7 +42,20 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
   reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
   retention_ = std::make_unique<Retention>(config_, *db_, ingest_->root(), clock_, disk ? *disk : default_disk_);
-  delivery_ = std::make_unique<WebhookDelivery>(*db_, clock_);
+  events_ = std::make_unique<EventOutbox>(config_, *db_, clock_);
+  delivery_ = std::make_unique<WebhookDelivery>(*db_, clock_, std::chrono::seconds{5}, events_->targets());
+  if (!config_.retention.notify_webhooks.empty())
+    log::get("notify")->warn("retention.notify_webhooks is deprecated: list these URLs under webhooks with a secret "
+                             "(docs/webhooks.md); until then they get recordings.expiring and recordings.deleted, unsigned");
+  ingest_->on_stream_change = [this](const std::string& id, const std::string& path, bool available, TimePoint at) {
+    events_->change(available ? EventType::camera_online : EventType::camera_offline, id, at, {{"path", path}});
+  };
+  watchdog_ = std::make_unique<StallWatchdog>(config_, *db_, ingest_->root(), clock_);
+  // Each stall and its end: an event (debounced). The status history joins here.
+  watchdog_->on_transition = [this](const StallWatchdog::Transition& t) {
+    events_->change(t.stalled ? EventType::recording_stalled : EventType::recording_resumed, t.camera_id, t.at,
+                    {{"state", recording_state_name(t.state.state)}, {"detail", t.state.detail}});
+  };
   if (config_.access.jwt()) api_options_.bearer = [this] { return issuer_->service_token({{"api", ""}}); };
   streams_ = std::make_unique<StreamAdmin>(config_, *db_, *ingest_, clock_, api_options_);
   sync_cameras();
@@ -50,6 +63,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
   ctx_->issuer = issuer_.get();
   ctx_->metrics = &metrics_;
+  ctx_->watchdog = watchdog_.get();
   ctx_->worker_status = [this] {
     std::lock_guard lock(reconcile_mutex_);
     return nlohmann::json{{"last_reconcile", last_reconcile_},
@@ -179,6 +193,13 @@ Retention::PassReport ServerApp::retention_pass() {
 
 std::size_t ServerApp::deliver_notifications() { return delivery_->run_once(); }
 
+std::vector<StallWatchdog::Transition> ServerApp::watch() {
+  std::lock_guard lock(watch_mutex_);
+  auto transitions = watchdog_->check();
+  events_->flush_due();
+  return transitions;
+}
+
 std::string ServerApp::refresh_mediamtx_jwks() {
   if (!jwks_refresh_pending_) return "";
   try {
@@ -204,6 +225,7 @@ void ServerApp::worker() {
   guarded("spool drain", [&] { drain_spool(); });
   guarded("reconcile", [&] { reconcile(); });
   guarded("retention pass", [&] { retention_pass(); });
+  guarded("stall watchdog", [&] { watch(); });
   guarded("notification delivery", [&] { deliver_notifications(); });
   // Keys published since MediaMTX last fetched the JWKS sign once it has been told to fetch again.
   jwks_refresh_pending_ = config_.access.jwt() && !config_.mediamtx.api_url.empty();
@@ -232,6 +254,7 @@ void ServerApp::worker() {
       guarded("retention pass", [&] { retention_pass(); });
       next_retention = std::chrono::steady_clock::now() + config_.retention.interval;
     }
+    guarded("stall watchdog", [&] { watch(); });
     guarded("notification delivery", [&] { deliver_notifications(); });
     if (std::chrono::steady_clock::now() >= next_mediamtx_check) {
       guarded("MediaMTX check", [&] { streams_->reapply_if_restarted(); });

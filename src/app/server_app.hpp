@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "access/issuer.hpp"
+#include "alerts/stall_watchdog.hpp"
 #include "api/http_api.hpp"
 #include "config/config.hpp"
 #include "hooks/spool.hpp"
@@ -18,6 +19,7 @@
 #include "ingest/hook_ingest.hpp"
 #include "ingest/reconciler.hpp"
 #include "metrics/metrics.hpp"
+#include "notify/event_outbox.hpp"
 #include "notify/webhook_delivery.hpp"
 #include "retention/retention.hpp"
 #include "streams/stream_admin.hpp"
@@ -55,6 +57,12 @@ class ServerApp {
   // what changed. Throws Error when a camera's path already belongs to another camera.
   static void sync_cameras(const Config& config, Database& db, TimePoint now);
   std::size_t deliver_notifications();
+  // One look of the stall watchdog (its transitions become recording.stalled / recording.resumed
+  // events), then the debounced events whose window ended written to the outbox. Returns the
+  // transitions.
+  std::vector<StallWatchdog::Transition> watch();
+  StallWatchdog& watchdog() { return *watchdog_; }
+  EventOutbox& events() { return *events_; }
   Retention& retention() { return *retention_; }
   StreamAdmin& streams() { return *streams_; }
   // Null until run() starts it.
@@ -83,7 +91,10 @@ class ServerApp {
   std::unique_ptr<Reconciler> reconciler_;
   DiskProbe default_disk_;
   std::unique_ptr<Retention> retention_;
+  std::unique_ptr<EventOutbox> events_;
   std::unique_ptr<WebhookDelivery> delivery_;
+  std::unique_ptr<StallWatchdog> watchdog_;
+  std::mutex watch_mutex_;  // one watchdog look at a time (the worker, and tests calling watch())
   std::unique_ptr<StreamAdmin> streams_;
   std::unique_ptr<SnapshotService> snapshots_;  // started by run(), stopped by stop()
   Spool spool_;

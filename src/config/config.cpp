@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "domain/record_path.hpp"
+#include "domain/webhook_event.hpp"
 #include "util/error.hpp"
 #include "util/redact.hpp"
 #include "util/zone.hpp"
@@ -259,6 +260,46 @@ DiskFloor parse_floor(const Reader& r, const YAML::Node& n, const std::string& k
   r.fail(n, key, fmt::format("expected a percentage like 5% or a size like 20G, got {}", quote(v)));
 }
 
+// webhooks: [{url, events, secret}], after retention (whose notify_webhooks URLs they must not repeat).
+void parse_webhooks(const Reader& r, const YAML::Node& root, Config& c) {
+  auto list = root["webhooks"];
+  if (!list) return;
+  if (!list.IsSequence()) r.fail(list, "webhooks", "expected a list of {url, events, secret}");
+  std::set<std::string> urls(c.retention.notify_webhooks.begin(), c.retention.notify_webhooks.end());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& n = list[i];
+    const std::string key = fmt::format("webhooks[{}]", i);
+    r.expect_map(n, key, {"url", "events", "secret"});
+    Config::Webhook hook;
+    if (!n["url"]) r.fail(n, key + ".url", "missing");
+    hook.url = r.scalar(n["url"], key + ".url");
+    if (!valid_http_base(hook.url))
+      r.fail(n["url"], key + ".url", fmt::format("expected an http(s):// URL, got {}", quote(hook.url)));
+    if (!urls.insert(hook.url).second)
+      r.fail(n["url"], key + ".url",
+             fmt::format("{} is already a webhook (in webhooks or retention.notify_webhooks): list each URL once",
+                         quote(hook.url)));
+    auto events = n["events"];
+    if (!events || !events.IsSequence() || events.size() == 0)
+      r.fail(events ? events : n, key + ".events", "expected a non-empty list of event types, like [camera.offline, recording.stalled] or [\"*\"]");
+    for (const auto& e : events) {
+      auto name = r.scalar(e, key + ".events");
+      if (name != "*" && !parse_event_type(name)) {
+        std::string known;
+        for (auto t : all_event_types()) known += (known.empty() ? "" : ", ") + std::string(event_type_name(t));
+        r.fail(e, key + ".events", fmt::format("unknown event type {} (known: {}, or *)", quote(name), known));
+      }
+      hook.events.push_back(name);
+    }
+    // Never quoted in messages: it is a secret.
+    if (!n["secret"]) r.fail(n, key + ".secret", "missing (at least 16 characters; receivers verify signatures with it)");
+    hook.secret = r.scalar(n["secret"], key + ".secret");
+    if (hook.secret.size() < 16)
+      r.fail(n["secret"], key + ".secret", fmt::format("at least 16 characters, got {} characters", hook.secret.size()));
+    c.webhooks.push_back(std::move(hook));
+  }
+}
+
 }  // namespace
 
 std::string default_hook_command() {
@@ -288,7 +329,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   r.expect_map(root, "", {"server", "data_dir", "index", "mediamtx", "retention", "snapshots", "reconcile_interval",
-                          "events_keep", "access", "cameras"});
+                          "events_keep", "access", "cameras", "webhooks", "watchdog"});
 
   if (auto s = root["server"]) {
     r.expect_map(s, "server", {"listen", "api_token", "hook_secret", "max_body_bytes", "threads", "ui", "cors_origins", "log_format"});
@@ -427,6 +468,14 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
     throw ConfigError(fmt::format("{}: retention.default_plan: no plan named {}", name.string(), quote(c.retention.default_plan)));
   }
 
+  if (auto w = root["watchdog"]) {
+    r.expect_map(w, "watchdog", {"grace"});
+    r.duration(w, "watchdog", "grace", c.watchdog.grace);
+    // Below a few seconds every part flush (1 s by default) would look like a stall.
+    if (c.watchdog.grace < std::chrono::seconds{5} || c.watchdog.grace > std::chrono::hours{24})
+      r.fail(w["grace"], "watchdog.grace", fmt::format("must be from 5s to 24h, got {}", quote(format_duration(c.watchdog.grace))));
+  }
+  parse_webhooks(r, root, c);
   if (auto s = root["snapshots"]) {
     r.expect_map(s, "snapshots", {"sources", "refresh", "timeout", "max_width"});
     if (auto src = s["sources"]) {

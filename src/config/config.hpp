@@ -104,9 +104,25 @@ struct Config {
     std::string default_plan = "basic";
     Micros interval = std::chrono::minutes{10};
     Micros notify_before = std::chrono::hours{24};
+    // Deprecated (docs/webhooks.md): each URL gets the recordings.* events, unsigned. Use webhooks.
     std::vector<std::string> notify_webhooks;
     DiskFloor disk_min_free;
   } retention;
+
+  // Event webhooks (docs/webhooks.md): each gets the events it lists ("*": all), signed with its
+  // secret. URLs are unique across webhooks and retention.notify_webhooks.
+  struct Webhook {
+    std::string url;
+    std::vector<std::string> events;  // event type names (domain/webhook_event.hpp) or "*"
+    std::string secret;               // at least 16 characters; never logged
+  };
+  std::vector<Webhook> webhooks;
+
+  // The stall watchdog (domain/recording_state.hpp): how long a camera that should be recording
+  // may show no progress before it is `stalled`.
+  struct Watchdog {
+    Micros grace = std::chrono::seconds{30};
+  } watchdog;
 
   struct Snapshots {
     std::vector<std::string> sources = {"recording", "rtsp"};

@@ -37,7 +37,7 @@ const Sql kRecent{
 const Sql kDeliveriesOf{
     fmt::format("SELECT {} FROM deliveries d WHERE d.notification_id = ?1 ORDER BY d.id", kDeliveryColumns)};
 const Sql kDue{fmt::format(
-    "SELECT {}, n.payload FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+    "SELECT {}, n.payload, n.kind FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
     "WHERE d.state != 'delivered' AND d.next_attempt_us <= ?1 ORDER BY d.next_attempt_us, d.id LIMIT ?2",
     kDeliveryColumns)};
 const Sql kDelivered{
@@ -53,12 +53,14 @@ const Sql kDeliveryTotals{
 
 }  // namespace
 
-std::int64_t Writer::add_notification(const std::string& kind, const std::string& camera_id,
-                                      const std::string& payload, const std::vector<std::string>& urls,
-                                      TimePoint now) {
+namespace {
+
+// The row (its payload still "{}") and its deliveries; returns its id.
+std::int64_t insert_notification(index::Connection& c, const std::string& kind, const std::string& camera_id,
+                                 const std::vector<std::string>& urls, TimePoint now) {
   std::int64_t id = 0;
   {
-    auto q = query(kAdd);
+    auto q = c.query(kAdd);
     q->bind(1, now);
     q->bind(2, kind);
     if (camera_id.empty()) q->bind_null(3);
@@ -66,20 +68,41 @@ std::int64_t Writer::add_notification(const std::string& kind, const std::string
     q->step();
     id = q->int64(0);
   }
-  auto body = nlohmann::json::parse(payload);
-  body["id"] = id;
-  const std::string text = body.dump();
-  auto set = query(kSetPayload);
-  set->bind(1, id);
-  set->bind(2, text);
-  set->exec();
   for (const auto& url : urls) {
-    auto d = query(kAddDelivery);
+    auto d = c.query(kAddDelivery);
     d->bind(1, id);
     d->bind(2, url);
     d->bind(3, now);
     d->exec();
   }
+  return id;
+}
+
+void set_payload(index::Connection& c, std::int64_t id, const std::string& text) {
+  auto set = c.query(kSetPayload);
+  set->bind(1, id);
+  set->bind(2, text);
+  set->exec();
+}
+
+}  // namespace
+
+std::int64_t Writer::add_notification(const std::string& kind, const std::string& camera_id,
+                                      const std::string& payload, const std::vector<std::string>& urls,
+                                      TimePoint now) {
+  const std::int64_t id = insert_notification(*connection_, kind, camera_id, urls, now);
+  auto body = nlohmann::json::parse(payload);
+  body["id"] = id;
+  set_payload(*connection_, id, body.dump());
+  return id;
+}
+
+std::int64_t Writer::add_event(const WebhookEvent& event, const std::vector<std::string>& urls, TimePoint now) {
+  const std::int64_t id = insert_notification(*connection_, std::string(event_type_name(event.type)),
+                                              event.camera.value_or(""), urls, now);
+  WebhookEvent stored = event;
+  stored.id = std::to_string(id);
+  set_payload(*connection_, id, event_body(stored));
   return id;
 }
 
@@ -98,12 +121,12 @@ std::vector<notifications::Notification> Reader::recent_notifications(int limit)
   return out;
 }
 
-std::vector<std::pair<notifications::Delivery, std::string>> Reader::due_deliveries(TimePoint now, int limit) {
+std::vector<notifications::Due> Reader::due_deliveries(TimePoint now, int limit) {
   auto q = query(kDue);
   q->bind(1, now);
   q->bind(2, std::int64_t{limit});
-  std::vector<std::pair<notifications::Delivery, std::string>> out;
-  while (q->step()) out.emplace_back(read_delivery(*q), q->text(8));
+  std::vector<notifications::Due> out;
+  while (q->step()) out.push_back(notifications::Due{read_delivery(*q), q->text(9), q->text(8)});
   return out;
 }
 

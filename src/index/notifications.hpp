@@ -1,6 +1,6 @@
 #pragma once
-// The notification outbox: each notification (an expiry warning grouped per camera, a disk-guard
-// report, an alert) and one delivery row per configured webhook URL. Delivery state survives
+// The notification outbox: each notification (an event of docs/webhooks.md: camera.offline,
+// recordings.expiring, ...) and one delivery row per webhook URL that wants it. Delivery state survives
 // restarts, so a receiver that is down loses nothing. The operations are methods of Reader and
 // Writer (index/transaction.hpp), in index/notifications.cpp.
 #include <optional>
@@ -25,7 +25,7 @@ struct Delivery {
 struct Notification {
   std::int64_t id = 0;
   TimePoint created;
-  std::string kind;  // expiry | disk | alert
+  std::string kind;  // an event type ("camera.offline", ...); rows of schema 3 and before: expiry | disk | alert
   std::string camera_id;
   std::string payload;  // JSON text, includes "id"
   std::vector<Delivery> deliveries;
@@ -36,6 +36,13 @@ struct Notification {
 struct DeliveryTotal {
   std::string state;
   std::int64_t count = 0, failed_attempts = 0;
+};
+
+// A delivery due now, with what it sends.
+struct Due {
+  Delivery delivery;
+  std::string kind;     // the notification's kind: the X-Hook-Server-Event header
+  std::string payload;  // the body
 };
 
 }  // namespace hs::notifications

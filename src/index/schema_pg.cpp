@@ -138,6 +138,11 @@ CREATE INDEX state_changes_camera_kind_at ON state_changes (camera_id, kind, at_
 ALTER TABLE audit ADD COLUMN duration_us BIGINT;
 CREATE INDEX audit_camera_start ON audit (camera_id, start_us);
 )sql"},
+    // 5: event webhooks: a notification's kind is its event type; SQLite rebuilds the table to drop
+    // the CHECK, PostgreSQL drops the constraint.
+    {5, R"sql(
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
+)sql"},
 };
 
 }  // namespace

@@ -126,6 +126,39 @@ CREATE INDEX state_changes_camera_kind_at ON state_changes (camera_id, kind, at_
 ALTER TABLE audit ADD COLUMN duration_us INTEGER;
 CREATE INDEX audit_camera_start ON audit (camera_id, start_us);
 )sql"},
+    // 5: event webhooks. A notification's kind is now its event type ("camera.offline", ...; the
+    // old kinds expiry, disk and alert stay valid for rows written before): the CHECK that listed
+    // the kinds goes, so the table is rebuilt, with its deliveries (which cascade from it). The
+    // deliveries are copied to a table that references the new one before the old ones are dropped,
+    // so no drop cascades; RENAME rewrites the reference.
+    {5, R"sql(
+CREATE TABLE notifications_v4 (
+  id          INTEGER PRIMARY KEY,
+  created_us  INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  camera_id   TEXT,
+  payload     TEXT NOT NULL
+);
+INSERT INTO notifications_v4 (id, created_us, kind, camera_id, payload)
+  SELECT id, created_us, kind, camera_id, payload FROM notifications;
+CREATE TABLE deliveries_v4 (
+  id              INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications_v4(id) ON DELETE CASCADE,
+  url             TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'delivered')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_us INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  delivered_us    INTEGER
+);
+INSERT INTO deliveries_v4 (id, notification_id, url, state, attempts, next_attempt_us, last_error, delivered_us)
+  SELECT id, notification_id, url, state, attempts, next_attempt_us, last_error, delivered_us FROM deliveries;
+DROP TABLE deliveries;
+DROP TABLE notifications;
+ALTER TABLE notifications_v4 RENAME TO notifications;
+ALTER TABLE deliveries_v4 RENAME TO deliveries;
+CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'delivered';
+)sql"},
 };
 
 }  // namespace

@@ -46,6 +46,10 @@ const Sql kSetState{
 const Sql kById{fmt::format("SELECT {} FROM segments s WHERE s.id = ?1", index::kSegmentColumns)};
 const Sql kByFile{fmt::format("SELECT {} FROM segments s WHERE s.file = ?1", index::kSegmentColumns)};
 const Sql kCameraOf{"SELECT camera_id FROM segments WHERE id = ?1"};
+const Sql kNewest{fmt::format(
+    "SELECT {}, s.created_us, s.updated_us FROM segments s WHERE s.camera_id = ?1 AND s.state != 'deleting' "
+    "ORDER BY s.start_us DESC, s.id DESC LIMIT 1",
+    index::kSegmentColumns)};
 const Sql kPage{fmt::format(
     "SELECT {} FROM segments s WHERE s.camera_id = ?1 AND s.state != 'deleting' "
     "AND s.start_us >= ?2 AND s.start_us < ?3 AND COALESCE(s.start_us + s.duration_us, ?4) > ?5 "
@@ -136,6 +140,14 @@ std::optional<std::string> Reader::camera_of_segment(std::int64_t id) {
   q->bind(1, id);
   if (q->step()) return q->text(0);
   return std::nullopt;
+}
+
+std::optional<segments::Newest> Reader::newest_segment(std::string_view camera_id) {
+  auto q = query(kNewest);
+  q->bind(1, camera_id);
+  if (!q->step()) return std::nullopt;
+  Segment s = index::read_segment(*q);
+  return segments::Newest{std::move(s), q->time(10), q->time(11)};
 }
 
 segments::Page Reader::segment_page(std::string_view camera_id, std::optional<TimePoint> from,

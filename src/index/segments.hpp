@@ -19,6 +19,12 @@ struct Page {
   std::optional<std::string> next_cursor;  // opaque; absent on the last page
 };
 
+struct Newest {
+  Segment segment;
+  TimePoint created;  // when the row appeared
+  TimePoint updated;  // when it last changed: for a complete segment, when it was completed
+};
+
 struct Summary {
   std::int64_t segments = 0;
   std::int64_t bytes = 0;

@@ -15,6 +15,7 @@
 
 #include "domain/segment.hpp"
 #include "domain/timeline.hpp"
+#include "domain/webhook_event.hpp"
 #include "index/audit.hpp"
 #include "index/cameras.hpp"
 #include "index/clips.hpp"
@@ -50,6 +51,9 @@ class Reader {
   void each_segment_file(const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row);
   // The camera of a segment row (none when the row is gone).
   std::optional<std::string> camera_of_segment(std::int64_t id);
+  // A camera's segment with the latest start (not being deleted), with when its row was created and
+  // last changed (this server's clock), for the stall watchdog.
+  std::optional<segments::Newest> newest_segment(std::string_view camera_id);
 
   // --- the event log (index/events.cpp)
   // Newest first, at most `limit`, optionally for one camera.
@@ -69,8 +73,8 @@ class Reader {
   // Newest first, with deliveries.
   std::vector<notifications::Notification> recent_notifications(int limit);
   std::vector<notifications::DeliveryTotal> delivery_totals();
-  // Deliveries due at `now`, oldest first, with their payloads.
-  std::vector<std::pair<notifications::Delivery, std::string>> due_deliveries(TimePoint now, int limit);
+  // Deliveries due at `now`, oldest first, with their notifications' kinds and payloads.
+  std::vector<notifications::Due> due_deliveries(TimePoint now, int limit);
 
   // --- expiry and deletion (index/expiry.cpp); "deletable" means not permanent, in no clip of
   // its camera, and complete or missing.
@@ -168,6 +172,10 @@ class Writer : public Reader {
   void append_audit(const audit::Entry& e);
 
   // --- the notification outbox (index/notifications.cpp)
+  // Adds an event (domain/webhook_event.hpp; its id is ignored) as a notification of kind
+  // "<event type>" with a pending delivery per URL; returns the notification's id, which the stored
+  // body gets as its "id" (a string).
+  std::int64_t add_event(const WebhookEvent& event, const std::vector<std::string>& urls, TimePoint now);
   // Adds a notification and a pending delivery per URL; returns its id, which the stored payload
   // (a JSON object) gets as "id".
   std::int64_t add_notification(const std::string& kind, const std::string& camera_id,

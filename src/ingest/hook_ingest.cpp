@@ -86,6 +86,7 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
           return changed;
         });
         if (out.changed && e.kind == HookKind::available && on_available) on_available(cam.id, e.path);
+        if (out.changed && on_stream_change) on_stream_change(cam.id, e.path, e.kind == HookKind::available, e.time);
         break;
       }
       case HookKind::segment_create:

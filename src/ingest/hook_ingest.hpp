@@ -52,6 +52,12 @@ class HookIngest {
   // MediaMTX path (the snapshot service captures then). Set before events flow; must not throw.
   std::function<void(const std::string& camera_id, const std::string& path)> on_available;
 
+  // Called after an available or unavailable event changed a camera's stream status, with the
+  // camera id, its MediaMTX path, whether it is available now and the hook's time (camera.online /
+  // camera.offline events). Set before events flow; must not throw.
+  std::function<void(const std::string& camera_id, const std::string& path, bool available, TimePoint at)>
+      on_stream_change;
+
   const RecordPath& record_path() const { return record_path_; }
   const std::filesystem::path& root() const { return root_; }
 

@@ -6,13 +6,18 @@
 
 #include <algorithm>
 
+#include "notify/signature.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 
 namespace hs {
 
-WebhookDelivery::WebhookDelivery(Database& db, const Clock& clock, Micros timeout)
-    : db_(db), clock_(clock), timeout_(timeout) {}
+WebhookDelivery::WebhookDelivery(Database& db, const Clock& clock, Micros timeout,
+                                 const std::vector<WebhookTarget>& targets)
+    : db_(db), clock_(clock), timeout_(timeout) {
+  for (const auto& t : targets)
+    if (!t.secret.empty()) secrets_[t.url] = t.secret;
+}
 
 namespace {
 
@@ -27,10 +32,15 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
 }  // namespace
 
 std::size_t WebhookDelivery::run_once() {
+  std::lock_guard lock(run_mutex_);
   auto due = db_.reader().due_deliveries(clock_.now(), 50);
   std::size_t delivered = 0;
-  for (const auto& [d, payload] : due) {
+  for (const auto& [d, kind, payload] : due) {
     auto [base, path] = split_url(d.url);
+    const std::int64_t timestamp = epoch_us(clock_.now()) / 1000000;
+    httplib::Headers headers{{"X-Hook-Server-Event", kind},
+                             {"X-Hook-Server-Delivery", std::to_string(d.id)},
+                             {"X-Hook-Server-Timestamp", std::to_string(timestamp)}};
     std::string error;
     try {
       httplib::Client cli(base);
@@ -38,7 +48,9 @@ std::size_t WebhookDelivery::run_once() {
       cli.set_connection_timeout(secs, 0);
       cli.set_read_timeout(secs, 0);
       cli.set_write_timeout(secs, 0);
-      auto res = cli.Post(path, payload, "application/json");
+      if (auto secret = secrets_.find(d.url); secret != secrets_.end())
+        headers.emplace("X-Hook-Server-Signature", webhook_signature(secret->second, timestamp, payload));
+      auto res = cli.Post(path, headers, payload, "application/json");
       if (!res) error = httplib::to_string(res.error());
       else if (res->status < 200 || res->status >= 300) error = fmt::format("HTTP {}", res->status);
     } catch (const std::exception& e) {

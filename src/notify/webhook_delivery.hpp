@@ -3,21 +3,36 @@
 // the outcome. Failures are retried with exponential backoff (2 s doubling, capped at 10 min), for
 // as long as it takes: a receiver that is down loses nothing. Delivery is at least once; payloads
 // carry the notification "id" so a receiver can drop a repeat.
+//
+// Headers (docs/webhooks.md): X-Hook-Server-Event (the event type), X-Hook-Server-Delivery (the
+// delivery id), X-Hook-Server-Timestamp (unix seconds) and, for a webhook with a secret,
+// X-Hook-Server-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>.
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include "index/database.hpp"
+#include "notify/event_outbox.hpp"
 #include "util/time.hpp"
 
 namespace hs {
 
 class WebhookDelivery {
  public:
-  WebhookDelivery(Database& db, const Clock& clock, Micros timeout = std::chrono::seconds{5});
-  // Sends what is due now; returns the number delivered.
+  // `targets` give the secrets, by URL; a URL without one is sent unsigned.
+  WebhookDelivery(Database& db, const Clock& clock, Micros timeout = std::chrono::seconds{5},
+                  const std::vector<WebhookTarget>& targets = {});
+  // Sends what is due now; returns the number delivered. One call at a time (a second caller
+  // waits), so no delivery is sent twice by concurrent calls.
   std::size_t run_once();
 
  private:
   Database& db_;
   const Clock& clock_;
   Micros timeout_;
+  std::map<std::string, std::string> secrets_;  // url -> secret
+  std::mutex run_mutex_;
 };
 
 }  // namespace hs

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "notify/event_outbox.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -44,11 +45,16 @@ DiskUsage DiskProbe::usage(const fs::path& p) const {
 }
 
 Retention::Retention(const Config& config, Database& db, fs::path root, const Clock& clock, const DiskProbe& disk)
-    : config_(config), db_(db), root_(std::move(root)), clock_(clock), disk_(disk) {}
+    : config_(config), db_(db), root_(std::move(root)), clock_(clock), disk_(disk), targets_(webhook_targets(config)) {}
 
 std::string Retention::alert() const {
   std::lock_guard lock(alert_mutex_);
   return alert_;
+}
+
+std::optional<TimePoint> Retention::alert_since() const {
+  std::lock_guard lock(alert_mutex_);
+  return alert_.empty() ? std::nullopt : std::optional<TimePoint>(alert_since_);
 }
 
 Micros Retention::retention_of_camera(Reader& r, const std::string& camera_id) const {
@@ -122,15 +128,13 @@ void Retention::notify(PassReport& report) {
         from = std::min(from, i.start);
         to = std::max(to, i.end);
       }
-      nlohmann::json payload{{"kind", "expiry"},
-                             {"camera", camera},
-                             {"count", items.size()},
-                             {"bytes", bytes},
-                             {"first_expiry", format_rfc3339_ms(first)},
-                             {"last_expiry", format_rfc3339_ms(last)},
-                             {"range", {{"from", format_rfc3339_ms(from)}, {"to", format_rfc3339_ms(to)}}},
-                             {"segment_ids", std::move(ids)}};
-      w.add_notification("expiry", camera, payload.dump(), config_.retention.notify_webhooks, now);
+      nlohmann::json data{{"count", items.size()},
+                          {"bytes", bytes},
+                          {"first_expiry", format_rfc3339_ms(first)},
+                          {"last_expiry", format_rfc3339_ms(last)},
+                          {"range", {{"from", format_rfc3339_ms(from)}, {"to", format_rfc3339_ms(to)}}},
+                          {"segment_ids", std::move(ids)}};
+      add_event(w, targets_, EventType::recordings_expiring, camera, now, std::move(data), now);
       report.notified += items.size();
       ++report.notifications;
     }
@@ -156,12 +160,9 @@ void Retention::guard_disk(PassReport& report) {
   DiskUsage u = disk_.usage(root_);
   auto floor_bytes = [&](const DiskUsage& d) { return floor_cfg.bytes_of(d.total); };
   if (u.free >= floor_bytes(u)) {
-    std::lock_guard lock(alert_mutex_);
-    alert_.clear();
+    set_alert("", u, floor_bytes(u));
     return;
   }
-  const DiskUsage before = u;
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_camera;  // count, bytes
   while (u.free < floor_bytes(u)) {
     auto now = clock_.now();
     const std::uint64_t need = floor_bytes(u) - u.free;
@@ -172,15 +173,10 @@ void Retention::guard_disk(PassReport& report) {
     if (victims.empty()) break;
     std::size_t forgotten = finish(victims, report, report.disk_deleted_bytes);
     report.disk_deleted += victims.size();
-    for (const auto& v : victims) {
-      per_camera[v.camera_id].first += 1;
-      per_camera[v.camera_id].second += v.size;
-    }
     u = disk_.usage(root_);
     // Unlink failures put rows back; stop rather than pick the same rows again.
     if (forgotten == 0) break;
   }
-  auto now = clock_.now();
   std::string alert;
   if (u.free < floor_bytes(u)) {
     alert = fmt::format("recordings disk {} has {} bytes free, below the floor of {} bytes, and only permanent, clip or "
@@ -189,24 +185,25 @@ void Retention::guard_disk(PassReport& report) {
     report.disk_alert = true;
     rlog()->error("{}", alert);
   }
+  set_alert(alert, u, floor_bytes(u));
+}
+
+void Retention::set_alert(const std::string& alert, const DiskUsage& u, std::uint64_t floor) {
+  bool raised = false, cleared = false;
   {
     std::lock_guard lock(alert_mutex_);
-    bool changed = alert != alert_;
+    raised = alert_.empty() && !alert.empty();
+    cleared = !alert_.empty() && alert.empty();
     alert_ = alert;
-    if (!changed && per_camera.empty()) return;
+    if (raised) alert_since_ = clock_.now();
   }
-  nlohmann::json cams = nlohmann::json::object();
-  for (const auto& [id, cb] : per_camera) cams[id] = {{"count", cb.first}, {"bytes", cb.second}};
-  nlohmann::json payload{{"kind", alert.empty() ? "disk" : "alert"},
-                         {"free_before", before.free},
-                         {"free_after", u.free},
-                         {"floor", floor_bytes(u)},
-                         {"deleted", cams},
-                         {"alert", alert}};
+  if (!raised && !cleared) return;
+  auto now = clock_.now();
+  nlohmann::json data{{"path", root_.string()}, {"free", u.free}, {"total", u.total}, {"floor", floor}};
+  if (raised) data["message"] = alert;
   db_.write([&](Writer& w) {
-    w.add_notification(alert.empty() ? "disk" : "alert", "", payload.dump(), config_.retention.notify_webhooks, now);
+    add_event(w, targets_, raised ? EventType::disk_alert : EventType::disk_ok, "", now, std::move(data), now);
   });
-  ++report.notifications;
 }
 
 std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& report, std::int64_t& bytes) {
@@ -268,6 +265,22 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& re
       if (::rmdir(dir.c_str()) != 0) break;
 
   auto now = clock_.now();
+  // recordings.deleted: one event per camera and reason, in the transaction that forgets the rows.
+  struct Deleted {
+    std::int64_t count = 0, bytes = 0;
+    TimePoint from = TimePoint::max(), to = TimePoint::min();
+    nlohmann::json ids = nlohmann::json::array();
+  };
+  std::map<std::pair<std::string, std::string>, Deleted> deleted;
+  for (const auto& d : done) {
+    if (!d.forget) continue;
+    auto& g = deleted[{d.v->camera_id, d.v->reason}];
+    ++g.count;
+    g.bytes += d.v->size;
+    g.from = std::min(g.from, d.v->start);
+    g.to = std::max(g.to, d.v->start);
+    g.ids.push_back(d.v->id);
+  }
   db_.write([&](Writer& w) {
     for (const auto& d : done) {
       if (d.forget) w.forget_deleted(d.v->id);
@@ -275,6 +288,15 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& re
       w.append_audit(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, d.v->reason,
                                   d.outcome, d.v->duration});
     }
+    for (auto& [key, g] : deleted)
+      add_event(w, targets_, EventType::recordings_deleted, key.first, now,
+                {{"reason", key.second},
+                 {"count", g.count},
+                 {"bytes", g.bytes},
+                 {"first_start", format_rfc3339_ms(g.from)},
+                 {"last_start", format_rfc3339_ms(g.to)},
+                 {"segment_ids", std::move(g.ids)}},
+                now);
   });
   return static_cast<std::size_t>(std::count_if(done.begin(), done.end(), [](const Done& d) { return d.forget; }));
 }

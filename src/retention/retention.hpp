@@ -8,7 +8,7 @@
 //    segment still `recording`. The SQL that picks victims enforces this, not only its callers: every
 //    claim of index/expiry.cpp holds the protections in its WHERE clause.
 //  - Nothing is deleted by retention before it was notified: the notification step of each pass
-//    warns about everything expiring within `notify_before`; a warning that comes late (the server
+//    (a recordings.expiring event per camera, docs/webhooks.md) warns about everything expiring within `notify_before`; a warning that comes late (the server
 //    was down, a plan got shorter, a permanent flag was removed) pushes the expiry to
 //    now + notify_before, so every deletion is announced at least notify_before - interval ahead.
 //  - Deletion is crash-safe: rows are marked `deleting` in a transaction, files unlinked, rows
@@ -24,6 +24,7 @@
 #include "config/config.hpp"
 #include "domain/segment.hpp"
 #include "index/database.hpp"
+#include "notify/event_outbox.hpp"
 #include "util/progress.hpp"
 
 namespace hs {
@@ -99,6 +100,8 @@ class Retention {
 
   // Alert text when the disk guard could not free enough space ("" when fine).
   std::string alert() const;
+  // When the current alert was raised (none when fine).
+  std::optional<TimePoint> alert_since() const;
 
   // The recordings disk the guard watches (the storage report). usage() throws Error naming the
   // failing statvfs.
@@ -115,6 +118,8 @@ class Retention {
   // Rows whose unlink failed go back to `complete`. Returns the number of rows forgotten.
   std::size_t finish(const std::vector<Victim>& victims, PassReport& report, std::int64_t& bytes);
   Micros retention_of_camera(Reader& r, const std::string& camera_id) const;
+  // Records the disk alert ("" when fine); its raising and clearing are disk.alert / disk.ok events.
+  void set_alert(const std::string& alert, const DiskUsage& u, std::uint64_t floor);
 
   const Config& config_;
   Database& db_;
@@ -122,8 +127,10 @@ class Retention {
   const Clock& clock_;
   const DiskProbe& disk_;
   std::mutex pass_mutex_;  // one pass or manual deletion at a time: `deleting` rows have one owner
+  std::vector<WebhookTarget> targets_;  // who gets which event (notify/event_outbox.hpp)
   mutable std::mutex alert_mutex_;
   std::string alert_;
+  TimePoint alert_since_;
 };
 
 }  // namespace hs

@@ -113,7 +113,7 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
       {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
       {"colour: blue\n",
-       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, index, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras)"},
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, index, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras, webhooks, watchdog)"},
       {"index:\n  url: mysql://u:pw@h/db\n",
        "/etc/hs/hook-server.yml:2:8: index.url: expected a PostgreSQL URL like postgresql://user@host:5432/database, got \"mysql://u:***@h/db\""},
       {"index:\n  password_file: pw\n",
@@ -142,6 +142,35 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:17: server.cors_origins: expected a list of origins like [https://app.example.com]"},
       {"events_keep: forever\n",
        "/etc/hs/hook-server.yml:1:14: events_keep: expected a duration like 15d, 90m or 30s, got \"forever\""},
+      // webhooks and the watchdog; a secret is never quoted, only its length
+      {"webhooks: {url: x}\n", "/etc/hs/hook-server.yml:1:11: webhooks: expected a list of {url, events, secret}"},
+      {"webhooks:\n  - {url: ftp://h/x, events: [disk.ok], secret: 0123456789abcdef}\n",
+       "/etc/hs/hook-server.yml:2:11: webhooks[0].url: expected an http(s):// URL, got \"ftp://h/x\""},
+      {"webhooks:\n  - {events: [disk.ok], secret: 0123456789abcdef}\n",
+       "/etc/hs/hook-server.yml:2:5: webhooks[0].url: missing"},
+      {"webhooks:\n  - {url: \"http://h/x\", events: [camera.gone], secret: 0123456789abcdef}\n",
+       "/etc/hs/hook-server.yml:2:34: webhooks[0].events: unknown event type \"camera.gone\" (known: camera.offline, "
+       "camera.online, recording.stalled, recording.resumed, recordings.expiring, recordings.deleted, disk.alert, "
+       "disk.ok, or *)"},
+      {"webhooks:\n  - {url: \"http://h/x\", events: [], secret: 0123456789abcdef}\n",
+       "/etc/hs/hook-server.yml:2:33: webhooks[0].events: expected a non-empty list of event types, like "
+       "[camera.offline, recording.stalled] or [\"*\"]"},
+      {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok]}\n",
+       "/etc/hs/hook-server.yml:2:5: webhooks[0].secret: missing (at least 16 characters; receivers verify signatures "
+       "with it)"},
+      {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: hunter2}\n",
+       "/etc/hs/hook-server.yml:2:52: webhooks[0].secret: at least 16 characters, got 7 characters"},
+      {"webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: 0123456789abcdef, retries: 3}\n",
+       "/etc/hs/hook-server.yml:2:70: webhooks[0].retries: unknown key (accepted: url, events, secret)"},
+      {"retention: {notify_webhooks: [\"http://h/x\"]}\n"
+       "webhooks:\n  - {url: \"http://h/x\", events: [disk.ok], secret: 0123456789abcdef}\n",
+       "/etc/hs/hook-server.yml:3:11: webhooks[0].url: \"http://h/x\" is already a webhook (in webhooks or "
+       "retention.notify_webhooks): list each URL once"},
+      {"watchdog: {grace: 1s}\n", "/etc/hs/hook-server.yml:1:19: watchdog.grace: must be from 5s to 24h, got \"1s\""},
+      {"watchdog: {grace: soon}\n",
+       "/etc/hs/hook-server.yml:1:19: watchdog.grace: expected a duration like 15d, 90m or 30s, got \"soon\""},
+      {"watchdog: {patience: 30s}\n",
+       "/etc/hs/hook-server.yml:1:12: watchdog.patience: unknown key (accepted: grace)"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.yaml);
@@ -188,4 +217,24 @@ TEST_CASE("disk floors read percentages and sizes", "[config]") {
   auto f = parse("retention: {disk_min_free: 20G}").retention.disk_min_free;
   CHECK(f.bytes == 20'000'000'000ULL);
   CHECK(f.percent == 0);
+}
+
+TEST_CASE("webhooks and the watchdog read back", "[config]") {
+  Config c = parse(R"(
+retention: {notify_webhooks: ["http://127.0.0.1:7000/old"]}
+webhooks:
+  - url: https://alerts.example.com/hook
+    events: [camera.offline, recording.stalled]
+    secret: 0123456789abcdef
+  - {url: "http://127.0.0.1:7001/all", events: ["*"], secret: "a secret of 22 chars.."}
+watchdog: {grace: 45s}
+)");
+  REQUIRE(c.webhooks.size() == 2);
+  CHECK(c.webhooks[0].url == "https://alerts.example.com/hook");
+  CHECK(c.webhooks[0].events == std::vector<std::string>{"camera.offline", "recording.stalled"});
+  CHECK(c.webhooks[0].secret == "0123456789abcdef");
+  CHECK(c.webhooks[1].events == std::vector<std::string>{"*"});
+  CHECK(c.watchdog.grace == std::chrono::seconds{45});
+  CHECK(parse("").watchdog.grace == std::chrono::seconds{30});
+  CHECK(parse("").webhooks.empty());
 }

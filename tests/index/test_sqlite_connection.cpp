@@ -140,3 +140,37 @@ TEST_CASE("an index newer than the program is refused with its version", "[index
                     fmt::format("index {} has schema version 99, newer than this hook-server ({}): upgrade hook-server",
                                 (dir.path() / "x.db").string(), backend.latest_schema_version()));
 }
+
+TEST_CASE("schema 5 rebuilds the outbox without the kind check and keeps its rows and their cascade", "[index]") {
+  TempDir dir;
+  SqliteBackend backend(dir.path() / "x.db");
+  auto w = backend.connect(true);
+  // An index of schema 4 with a notification and its delivery.
+  for (const auto& m : sqlite_migrations())
+    if (m.version <= 4) w->exec(m.sql);
+  w->exec("PRAGMA user_version = 4");
+  w->exec("INSERT INTO notifications (id, created_us, kind, camera_id, payload) VALUES (7, 1, 'expiry', '1', '{}')");
+  w->exec("INSERT INTO deliveries (id, notification_id, url, state, attempts, next_attempt_us, last_error) "
+          "VALUES (3, 7, 'http://127.0.0.1:9/x', 'retrying', 2, 5, 'HTTP 503')");
+  CHECK_THROWS(w->exec("INSERT INTO notifications (created_us, kind, payload) VALUES (1, 'camera.offline', '{}')"));
+
+  backend.migrate(*w);
+  CHECK(backend.schema_version(*w) == 5);
+  auto q = w->prepare("SELECT n.id, n.kind, d.id, d.state, d.attempts, d.last_error FROM deliveries d "
+                      "JOIN notifications n ON n.id = d.notification_id");
+  REQUIRE(q->step());
+  CHECK(q->int64(0) == 7);
+  CHECK(q->text(1) == "expiry");
+  CHECK(q->int64(2) == 3);
+  CHECK(q->text(3) == "retrying");
+  CHECK(q->int64(4) == 2);
+  CHECK(q->text(5) == "HTTP 503");
+  // Event types are kinds now; deliveries still follow their notification.
+  w->exec("INSERT INTO notifications (id, created_us, kind, payload) VALUES (8, 1, 'camera.offline', '{}')");
+  w->exec("INSERT INTO deliveries (notification_id, url, state, next_attempt_us) VALUES (8, 'http://h/x', 'pending', 1)");
+  CHECK_THROWS(w->exec("INSERT INTO deliveries (notification_id, url, state, next_attempt_us) VALUES (99, 'u', 'pending', 1)"));
+  w->exec("DELETE FROM notifications WHERE id = 7");
+  auto left = w->prepare("SELECT count(*) FROM deliveries");
+  REQUIRE(left->step());
+  CHECK(left->int64(0) == 1);
+}

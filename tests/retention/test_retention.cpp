@@ -137,16 +137,24 @@ TEST_CASE("expired segments are announced first and deleted a lead time later", 
   CHECK(audit_rows[1].size_bytes == 10);
 
   // The expiry notice: grouped per camera with counts, bytes and the range.
-  auto notes = f.db->reader().recent_notifications(10);
-  REQUIRE(notes.size() == 2);
-  json p = json::parse(notes[1].payload);
-  CHECK(p["kind"] == "expiry");
+  // recordings.expiring then recordings.deleted, per pass: the newest first.
+  std::vector<json> expiring, deleted;
+  for (const auto& n : f.db->reader().recent_notifications(10))
+    (n.kind == "recordings.expiring" ? expiring : deleted).push_back(json::parse(n.payload));
+  REQUIRE(expiring.size() == 2);
+  json p = expiring[1];
+  CHECK(p["type"] == "recordings.expiring");
   CHECK(p["camera"] == "a");
-  CHECK(p["count"] == 1);
-  CHECK(p["bytes"] == 10);
-  CHECK(p["segment_ids"] == json::array({old_seg}));
-  CHECK(p["id"] == notes[1].id);
-  CHECK(json::parse(notes[0].payload)["segment_ids"] == json::array({regular}));
+  CHECK(p["data"]["count"] == 1);
+  CHECK(p["data"]["bytes"] == 10);
+  CHECK(p["data"]["segment_ids"] == json::array({old_seg}));
+  CHECK(expiring[0]["data"]["segment_ids"] == json::array({regular}));
+  // Each deletion is a recordings.deleted event with its reason.
+  REQUIRE(deleted.size() == 2);
+  CHECK(deleted[1]["type"] == "recordings.deleted");
+  CHECK(deleted[1]["data"]["reason"] == "retention");
+  CHECK(deleted[1]["data"]["segment_ids"] == json::array({old_seg}));
+  CHECK(deleted[0]["data"]["segment_ids"] == json::array({regular}));
 }
 
 TEST_CASE("permanent, clip and recording segments are never deleted, by any path", "[retention]") {
@@ -296,8 +304,12 @@ TEST_CASE("the disk guard deletes what expires soonest until free space is back 
   CHECK_FALSE(r.disk_alert);
   auto notes = f.db->reader().recent_notifications(10);
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0].kind == "disk");
-  CHECK(json::parse(notes[0].payload)["deleted"]["a"]["count"] == 1);
+  CHECK(notes[0].kind == "recordings.deleted");
+  json deleted = json::parse(notes[0].payload);
+  CHECK(deleted["camera"] == "a");
+  CHECK(deleted["data"]["reason"] == "disk");
+  CHECK(deleted["data"]["count"] == 1);
+  CHECK(deleted["data"]["segment_ids"] == json::array({s1}));
   auto rows = f.db->reader().audit_log(std::nullopt, std::nullopt, std::nullopt, 10);
   CHECK(rows.at(0).reason == "disk");
 }
@@ -380,9 +392,9 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
     // Notices written by this pass.
     auto notes = f.db->reader().recent_notifications(1000);
     for (const auto& n : notes) {
-      if (n.id <= last_note || n.kind != "expiry") continue;
+      if (n.id <= last_note || n.kind != "recordings.expiring") continue;
       json payload = json::parse(n.payload);
-      for (const auto& id : payload["segment_ids"]) ++notices[id.get<std::int64_t>()];
+      for (const auto& id : payload["data"]["segment_ids"]) ++notices[id.get<std::int64_t>()];
     }
     if (!notes.empty()) last_note = std::max(last_note, notes.front().id);
     // Check every segment.
@@ -421,5 +433,57 @@ TEST_CASE("random histories never break the retention invariants", "[retention][
   for (auto id : ids) {
     if (deleted.count(id)) continue;
     CHECK(fs::exists(f.root / f.file_of(id)));
+  }
+}
+
+TEST_CASE("the disk guard alert and its end are disk.alert and disk.ok events and a manual deletion is recordings.deleted",
+          "[retention][webhooks]") {
+  Fixture f("webhooks:\n  - {url: \"http://127.0.0.1:9/x\", events: [disk.alert, disk.ok, recordings.deleted], "
+            "secret: 0123456789abcdef}\n");
+  auto events = [&](const std::string& kind) {
+    std::vector<json> out;
+    for (const auto& n : f.db->reader().recent_notifications(100))
+      if (n.kind == kind) out.push_back(json::parse(n.payload));
+    return out;
+  };
+  auto kept = f.segment("a", hours{24}, 400);
+  f.retention->set_permanent(kept, true);
+  auto plain = f.segment("a", hours{12}, 100);
+  f.retention->delete_segment(plain);
+  auto deleted = events("recordings.deleted");
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0]["camera"] == "a");
+  CHECK(deleted[0]["data"]["reason"] == "manual");
+  CHECK(deleted[0]["data"]["segment_ids"] == json::array({plain}));
+
+  // Only permanent footage left and the disk below its floor: one disk.alert, however many passes.
+  f.config.retention.disk_min_free = DiskFloor{0, 1000};
+  f.disk.capacity = 1200;  // 400 used: 800 free
+  CHECK(f.retention->run_pass().disk_alert);
+  f.clock.t += minutes{10};
+  CHECK(f.retention->run_pass().disk_alert);
+  auto alerts = events("disk.alert");
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0]["camera"].is_null());
+  CHECK(alerts[0]["data"]["free"] == 800);
+  CHECK(alerts[0]["data"]["floor"] == 1000);
+  CHECK(alerts[0]["data"]["message"] == f.retention->alert());
+  CHECK(f.retention->alert_since() == f.clock.t - minutes{10});
+  CHECK(events("disk.ok").empty());
+
+  // Room again (a bigger disk): disk.ok, once.
+  f.disk.capacity = 10000;
+  f.clock.t += minutes{10};
+  CHECK_FALSE(f.retention->run_pass().disk_alert);
+  f.retention->run_pass();
+  auto ok = events("disk.ok");
+  REQUIRE(ok.size() == 1);
+  CHECK(ok[0]["data"]["free"] == 9600);
+  CHECK(f.retention->alert().empty());
+  CHECK_FALSE(f.retention->alert_since());
+  // Each went to the webhook that wants it.
+  for (const auto& n : f.db->reader().recent_notifications(100)) {
+    REQUIRE(n.deliveries.size() == 1);
+    CHECK(n.deliveries[0].url == "http://127.0.0.1:9/x");
   }
 }

@@ -111,7 +111,8 @@ TEST_CASE("retention endpoints", "[retention][http]") {
   CHECK(r.deleted == 0);
   json notes = server.get("/api/notifications");
   REQUIRE(notes["notifications"].size() >= 1);
-  CHECK(notes["notifications"][0]["payload"]["segment_ids"] == json::array({soon_id}));
+  CHECK(notes["notifications"][0]["kind"] == "recordings.expiring");
+  CHECK(notes["notifications"][0]["payload"]["data"]["segment_ids"] == json::array({soon_id}));
 
   // Manual deletion is audited.
   call(server, "DELETE", fmt::format("/api/recordings/{}", soon_id), nullptr, 200);

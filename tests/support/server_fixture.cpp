@@ -61,8 +61,7 @@ mediamtx:
 void ServerFixture::start() {
   if (app_) return;
   Config config = load_config(config_file());
-  static const Clock system;  // Clock's own now() reads the system clock
-  app_ = std::make_unique<ServerApp>(std::move(config), clock_ ? *clock_ : system, disk_);
+  app_ = std::make_unique<ServerApp>(std::move(config), clock_ ? *clock_ : ServerApp::system_clock(), disk_);
   port_ = app_->bind();
   write_config();  // hook clients read the port from the file
   thread_ = std::thread([this] { app_->run(); });
