@@ -79,8 +79,16 @@ void get_health(ApiContext& ctx, const Call& call) {
                       {"message", fmt::format("index unreachable: {}", e.what())}});
   }
   const bool down = index["state"] == "down";
-  if (!down)
-    for (auto& a : storage_alerts(ctx)) alerts.push_back(std::move(a));
+  if (!down) {
+    try {
+      for (auto& a : storage_alerts(ctx)) alerts.push_back(std::move(a));
+    } catch (const Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {  // e.g. the recordings root is not there (not mounted?)
+      alerts.push_back({{"kind", "storage"}, {"camera_id", nullptr}, {"since", nullptr},
+                        {"message", fmt::format("no storage report: {}", e.what())}});
+    }
+  }
   const int code = down ? 503 : 200;
   const char* status = down ? "unavailable" : alerts.empty() ? "ok" : "degraded";
   if (!call.caller.reads_everything()) {

@@ -61,9 +61,13 @@ void worker_facts(ApiContext& ctx, Metrics::Scrape& s) {
           s.gauge("hook_server_reconcile_files", "The last reconcile's findings: files scanned, added (unannounced), finished, missing, restored, ignored",
                   {{"finding", finding}}, rec[finding].get<double>());
   }
-  auto disk = DiskProbe().usage(ctx.ingest.root());
-  s.gauge("hook_server_disk_free_bytes", "Free bytes on the recordings' file system", {}, static_cast<double>(disk.free));
-  s.gauge("hook_server_disk_size_bytes", "Size of the recordings' file system", {}, static_cast<double>(disk.total));
+  try {
+    auto disk = DiskProbe().usage(ctx.ingest.root());
+    s.gauge("hook_server_disk_free_bytes", "Free bytes on the recordings' file system", {}, static_cast<double>(disk.free));
+    s.gauge("hook_server_disk_size_bytes", "Size of the recordings' file system", {}, static_cast<double>(disk.total));
+  } catch (const Error&) {
+    // The recordings root is not there (not mounted?): no disk figures; /api/health says why.
+  }
   if (ctx.snapshots) {
     auto st = ctx.snapshots->stats();
     s.counter("hook_server_snapshot_requests_coalesced_total", "Snapshot requests that joined a capture already queued or running", {},

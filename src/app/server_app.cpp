@@ -51,8 +51,14 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
     events_->change(available ? EventType::camera_online : EventType::camera_offline, id, at, {{"path", path}});
   };
   watchdog_ = std::make_unique<StallWatchdog>(config_, *db_, ingest_->root(), clock_);
-  // Each stall and its end: an event (debounced). The status history joins here.
+  // Each stall and its end: a change point of the status history (the timeline's "stalled" gaps)
+  // and an event (debounced).
   watchdog_->on_transition = [this](const StallWatchdog::Transition& t) {
+    try {
+      db_->write([&](Writer& w) { w.add_state_change(t.camera_id, StateKind::stalled, t.at, t.stalled); });
+    } catch (const std::exception& e) {
+      log::get("watchdog")->error("camera {}: the stall could not be written to the status history: {}", quote(t.camera_id), e.what());
+    }
     events_->change(t.stalled ? EventType::recording_stalled : EventType::recording_resumed, t.camera_id, t.at,
                     {{"state", recording_state_name(t.state.state)}, {"detail", t.state.detail}});
   };
