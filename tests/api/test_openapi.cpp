@@ -1,0 +1,161 @@
+// docs/openapi.yaml against the route table: the same (method, path) pairs, and each operation's
+// x-access equal to its row's need and action. An OpenAPI path becomes the table's httplib regex by
+// turning each "{name}" into "([^/]+)" and each "." into "\." (the only two forms the table uses),
+// then the two sets are compared as strings. Validation against the OpenAPI 3.1 schema is
+// examples/web/test/openapi.test.mjs.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "access/grant.hpp"
+#include "api/route_table.hpp"
+#include "build_paths.hpp"
+
+using namespace hs;
+
+namespace {
+
+const char* const kDoc = HOOK_SERVER_SOURCE_DIR "/docs/openapi.yaml";
+
+// "/api/cameras/{id}/snapshot.jpg" -> "/api/cameras/([^/]+)/snapshot\.jpg".
+std::string route_pattern(std::string_view path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      auto close = path.find('}', i);
+      if (close == std::string_view::npos) throw std::runtime_error(fmt::format("unclosed {{ in path {}", path));
+      out += "([^/]+)";
+      i = close;
+    } else if (path[i] == '.') {
+      out += "\\.";
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "METHOD pattern" -> the operation's x-access (a null node when it has none).
+std::map<std::string, YAML::Node> doc_operations(const YAML::Node& doc) {
+  static const std::vector<std::string> kMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+  std::map<std::string, YAML::Node> ops;
+  for (const auto& path : doc["paths"]) {
+    auto pattern = route_pattern(path.first.as<std::string>());
+    for (const auto& item : path.second) {
+      auto key = item.first.as<std::string>();
+      if (std::find(kMethods.begin(), kMethods.end(), key) == kMethods.end()) continue;
+      ops[upper(key) + " " + pattern] = item.second["x-access"];
+    }
+  }
+  return ops;
+}
+
+// Every difference between the document and the table, one message each; empty when they agree.
+std::vector<std::string> mismatches(const YAML::Node& doc, const std::vector<Route>& routes) {
+  std::vector<std::string> out;
+  auto ops = doc_operations(doc);
+  std::map<std::string, const Route*> table;
+  for (const auto& r : routes) table[fmt::format("{} {}", r.method, r.pattern)] = &r;
+  for (const auto& [key, access] : ops)
+    if (!table.count(key)) out.push_back(fmt::format("{}: in docs/openapi.yaml, not in api_routes()", key));
+  for (const auto& [key, route] : table) {
+    auto it = ops.find(key);
+    if (it == ops.end()) {
+      out.push_back(fmt::format("{}: in api_routes(), not in docs/openapi.yaml", key));
+      continue;
+    }
+    const YAML::Node& access = it->second;
+    if (!access || !access.IsMap()) {
+      out.push_back(fmt::format("{}: no x-access", key));
+      continue;
+    }
+    auto need = access["need"] ? access["need"].as<std::string>() : std::string("(none)");
+    if (need != need_name(route->need))
+      out.push_back(fmt::format("{}: x-access need is {}, the table says {}", key, need, need_name(route->need)));
+    auto action = access["action"] ? access["action"].as<std::string>() : std::string("(none)");
+    auto want = route->action ? std::string(access::action_name(*route->action)) : std::string("(none)");
+    if (action != want) out.push_back(fmt::format("{}: x-access action is {}, the table says {}", key, action, want));
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += l + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("OpenAPI paths become the route table's patterns", "[openapi]") {
+  struct Case {
+    const char* path;
+    const char* pattern;
+  };
+  const Case cases[] = {
+      {"/api/cameras", "/api/cameras"},
+      {"/api/cameras/{id}", R"(/api/cameras/([^/]+))"},
+      {"/api/cameras/{id}/snapshot.jpg", R"(/api/cameras/([^/]+)/snapshot\.jpg)"},
+      {"/.well-known/jwks.json", R"(/\.well-known/jwks\.json)"},
+      {"/hooks/{event}", R"(/hooks/([^/]+))"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.path);
+    CHECK(route_pattern(c.path) == c.pattern);
+  }
+}
+
+TEST_CASE("docs/openapi.yaml describes exactly the routes of api_routes(), with their access", "[openapi]") {
+  auto doc = YAML::LoadFile(kDoc);
+  REQUIRE(doc["openapi"].as<std::string>() == "3.1.0");
+  auto diff = mismatches(doc, api_routes());
+  INFO(joined(diff));
+  CHECK(diff.empty());
+}
+
+TEST_CASE("the comparison finds a route on one side only and a wrong x-access", "[openapi]") {
+  auto doc = YAML::LoadFile(kDoc);
+  std::vector<Route> routes = api_routes();
+  REQUIRE(mismatches(doc, routes).empty());
+
+  SECTION("a route in the document only") {
+    doc["paths"]["/api/cameras/{id}/extra"]["get"]["x-access"]["need"] = "admin";
+    CHECK(mismatches(doc, routes) ==
+          std::vector<std::string>{R"(GET /api/cameras/([^/]+)/extra: in docs/openapi.yaml, not in api_routes())"});
+  }
+  SECTION("a route in the table only") {
+    routes.push_back({"PUT", "/api/extra", Need::admin, {}, false, nullptr, "not documented"});
+    CHECK(mismatches(doc, routes) == std::vector<std::string>{"PUT /api/extra: in api_routes(), not in docs/openapi.yaml"});
+  }
+  SECTION("a method of a documented path missing from the table") {
+    auto it = std::find_if(routes.begin(), routes.end(),
+                           [](const Route& r) { return r.method == "DELETE" && r.pattern == R"(/api/clips/([^/]+))"; });
+    REQUIRE(it != routes.end());
+    routes.erase(it);
+    CHECK(mismatches(doc, routes) ==
+          std::vector<std::string>{R"(DELETE /api/clips/([^/]+): in docs/openapi.yaml, not in api_routes())"});
+  }
+  SECTION("x-access differs from the row") {
+    doc["paths"]["/api/clips/{id}"]["delete"]["x-access"]["action"] = "playback";
+    doc["paths"]["/api/audit"]["get"]["x-access"]["need"] = "viewer";
+    CHECK(mismatches(doc, routes) ==
+          std::vector<std::string>{
+              "GET /api/audit: x-access need is viewer, the table says admin",
+              R"(DELETE /api/clips/([^/]+): x-access action is playback, the table says manage)",
+          });
+  }
+  SECTION("an operation without x-access") {
+    doc["paths"]["/api/tokens"]["post"].remove("x-access");
+    CHECK(mismatches(doc, routes) == std::vector<std::string>{"POST /api/tokens: no x-access"});
+  }
+}
