@@ -114,12 +114,6 @@ ${cams.join('\n')}
     return r.body;
   }
 
-  // Whether the server lacks a route (an API another change adds): 404 "no such endpoint".
-  async missing(method, route, body) {
-    const r = await this.request(method, route, body);
-    return r.status === 404 && /no such endpoint/.test(JSON.stringify(r.body));
-  }
-
   // `hook-server hook <event>` with MediaMTX's environment, from MediaMTX's working directory.
   async hook(event, vars) {
     const env = { PATH: process.env.PATH, RTSP_PORT: '8554', ...vars, RTSP_PATH: vars.MTX_PATH };
