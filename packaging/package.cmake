@@ -30,7 +30,7 @@ if(HOOK_SERVER_PACKAGE)
   install(FILES ${CMAKE_SOURCE_DIR}/packaging/deb/lintian-overrides DESTINATION share/lintian/overrides
           RENAME hook-server)
   install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION share/doc/hook-server/examples
-          FILES_MATCHING PATTERN "*.yml" PATTERN "var" EXCLUDE)
+          FILES_MATCHING PATTERN "*.yml" PATTERN "var" EXCLUDE PATTERN "node_modules" EXCLUDE)
 endif()
 
 set(CPACK_GENERATOR DEB)
