@@ -73,7 +73,7 @@ TEST_CASE("bad token requests are refused naming the field and the value", "[acc
                       "viewer_token: unknown field \"x\"");
 }
 
-TEST_CASE("MediaMTX permissions: one entry per camera path and MediaMTX action; manage has none", "[access]") {
+TEST_CASE("MediaMTX permissions: one entry per camera path and MediaMTX action, manage has none", "[access]") {
   auto g = request(R"({"cameras": ["7", "1"], "actions": ["manage", "playback", "read"], "subject": "u"})");
   CHECK(mediamtx_permissions(g, kCameras, "camera_") ==
         std::vector<Permission>{{"read", "camera_1"}, {"playback", "camera_1"}, {"read", "camera_7"}, {"playback", "camera_7"}});

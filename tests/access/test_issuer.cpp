@@ -114,7 +114,7 @@ TEST_CASE("service tokens carry only MediaMTX permissions, are reused, and are n
   CHECK(f.issuer.service_token(api) != t);
 }
 
-TEST_CASE("the JWKS follows a rotation made by another process; old tokens keep verifying", "[access]") {
+TEST_CASE("the JWKS follows a rotation made by another process, old tokens keep verifying", "[access]") {
   IssuerFixture f;
   auto before = f.token(R"({"cameras": ["1"], "actions": ["read"], "subject": "u"})");
   auto first = f.issuer.signing_kid();

@@ -31,7 +31,7 @@ unsigned mode_of(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("the first start creates one key, mode 0600, that signs at once; later starts read it", "[access]") {
+TEST_CASE("the first start creates one key, mode 0600, that signs at once, later starts read it", "[access]") {
   test::TempDir tmp;
   KeyStore store(tmp.path() / "var" / "signing-keys.json");
   auto ring = store.load_or_create(kT0);

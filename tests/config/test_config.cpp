@@ -56,7 +56,7 @@ TEST_CASE("the sample configs for 1 and 50 cameras load", "[config]") {
   CHECK(fifty.mediamtx.segment_duration == std::chrono::minutes{15});
 }
 
-TEST_CASE("relative paths resolve against the config's folder; record_path against working_dir", "[config]") {
+TEST_CASE("relative paths resolve against the config's folder, record_path against working_dir", "[config]") {
   Config c = parse(R"(
 data_dir: data
 mediamtx:
@@ -178,7 +178,7 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
   }
 }
 
-TEST_CASE("index.url selects PostgreSQL; without it the index is SQLite in data_dir", "[config]") {
+TEST_CASE("index.url selects PostgreSQL, without it the index is SQLite in data_dir", "[config]") {
   Config sqlite = parse("data_dir: /var/lib/hs\n");
   CHECK(sqlite.index.url.empty());
   Config pg = parse("index:\n  url: postgresql://hs@db.example:5432/hooks?sslmode=require\n  password_file: secrets/pg\n");
@@ -186,7 +186,7 @@ TEST_CASE("index.url selects PostgreSQL; without it the index is SQLite in data_
   CHECK(pg.index.password_file == std::filesystem::path("/etc/hs/secrets/pg"));
 }
 
-TEST_CASE("access defaults to jwt with a derived JWKS URL; open mode and the other keys read back", "[config]") {
+TEST_CASE("access defaults to jwt with a derived JWKS URL, open mode and the other keys read back", "[config]") {
   Config c = parse("server: {listen: 0.0.0.0:9981}");
   CHECK(c.access.jwt());
   CHECK(c.access.issuer == "hook-server");

@@ -33,7 +33,7 @@ TEST_CASE("debounce: first change goes out, later ones wait for the window", "[d
   CHECK_FALSE(d.next_due());
 }
 
-TEST_CASE("debounce: a pair inside the window collapses; its changes are counted by the next event", "[debounce]") {
+TEST_CASE("debounce: a pair inside the window collapses, its changes are counted by the next event", "[debounce]") {
   EventDebounce d(seconds{30});
   REQUIRE(d.offer(kOff, "1", at(0), at(0)));
   CHECK_FALSE(d.offer(kOn, "1", at(3), at(3)));
@@ -44,7 +44,7 @@ TEST_CASE("debounce: a pair inside the window collapses; its changes are counted
   CHECK(e->changes == 3);
 }
 
-TEST_CASE("debounce: cameras and families are independent; repeats are dropped", "[debounce]") {
+TEST_CASE("debounce: cameras and families are independent, repeats are dropped", "[debounce]") {
   EventDebounce d(seconds{30});
   CHECK(d.offer(kOff, "1", at(0), at(0)));
   CHECK(d.offer(kOff, "2", at(1), at(1)));

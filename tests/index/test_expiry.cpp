@@ -104,7 +104,7 @@ TEST_CASE("the disk guard never claims permanent, clip or recording segments", "
   CHECK(x.db.reader().expiring(kNow + hours{48}, std::nullopt, 10).empty());
 }
 
-TEST_CASE("claimed rows are forgotten or restored; unclaimed rows are never touched", "[index][expiry]") {
+TEST_CASE("claimed rows are forgotten or restored, unclaimed rows are never touched", "[index][expiry]") {
   Index x(GENERATE(from_range(test::index_engines())));
   auto a = x.segment("a", 0, 100, hours{1});
   auto b = x.segment("a", 1, 100, hours{1});

@@ -89,7 +89,7 @@ TEST_CASE("the dialect notes are rendered for SQLite", "[index]") {
   CHECK(q->int64(0) == 2);  // NULL IS DISTINCT FROM 'a'
 }
 
-TEST_CASE("savepoints roll back one piece of a transaction; changed rows are reported", "[index]") {
+TEST_CASE("savepoints roll back one piece of a transaction, changed rows are reported", "[index]") {
   TempDir dir;
   SqliteBackend backend(dir.path() / "x.db");
   auto c = backend.connect(true);

@@ -101,7 +101,7 @@ TEST_CASE("the server on PostgreSQL: hooks index segments, a recording is delete
   CHECK(audit["audit"][0]["outcome"] == "deleted");
 }
 
-TEST_CASE("PostgreSQL stopped: hooks answer 503 and are spooled, reads answer 503, health says so; "
+TEST_CASE("PostgreSQL stopped: hooks answer 503 and are spooled, reads answer 503, health says so, "
           "after the restart nothing is lost",
           "[pg][e2e][outage]") {
   PgServer pg;

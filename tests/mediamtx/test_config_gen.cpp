@@ -278,7 +278,7 @@ TEST_CASE("base.yml is the source of global keys: changes and removals there win
   CHECK_FALSE(out["pathDefaults"]["rtspTransport"]);
 }
 
-TEST_CASE("base.yml may define other paths; they come from base.yml", "[mediamtx]") {
+TEST_CASE("base.yml may define other paths, they come from base.yml", "[mediamtx]") {
   GenFixture f;
   f.set_base(read_file(f.base()) + "paths:\n  all_others:\n  \"~^test[0-9]$\":\n    source: publisher\n");
   write_mediamtx_config(f.config, f.cameras, reference());
@@ -549,7 +549,7 @@ TEST_CASE("camera_path_confs: managed keys plus the admin's keys, as typed JSON"
   CHECK_FALSE(confs.at("camera_2").contains("maxReaders"));
 }
 
-TEST_CASE("access.mode jwt: hook-server's authentication block replaces base.yml's; open keeps it", "[mediamtx]") {
+TEST_CASE("access.mode jwt: hook-server's authentication block replaces base.yml's, open keeps it", "[mediamtx]") {
   GenFixture f;
   f.config.access.mode = "jwt";
   f.config.server.port = 9981;

@@ -35,7 +35,7 @@ TimePoint now_ms() { return std::chrono::floor<std::chrono::milliseconds>(hs::Cl
 
 }  // namespace
 
-TEST_CASE("a capture from a live RTSP stream writes the JPEG; concurrent requests share one capture",
+TEST_CASE("a capture from a live RTSP stream writes the JPEG, concurrent requests share one capture",
           "[snapshot][rtsp]") {
   if (!hs::test::rtsp_server_available()) {
     WARN("GStreamer's RTSP server is not installed (scripts/setup.sh): skipped");
@@ -188,7 +188,7 @@ TEST_CASE("frames at a chosen time come from the segment covering it", "[snapsho
   REQUIRE_THROWS_AS(svc.frame_at("1", first + 6s), hs::NotFound);
 }
 
-TEST_CASE("active cameras are refreshed periodically; the available trigger captures", "[snapshot]") {
+TEST_CASE("active cameras are refreshed periodically, the available trigger captures", "[snapshot]") {
   hs::test::SnapshotIndex idx;
   TempDir made_dir;
   auto made = hs::test::make_segments(made_dir.path(), 3, 2.0);

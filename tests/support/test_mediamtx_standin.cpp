@@ -207,7 +207,7 @@ TEST_CASE("a hook runs in MediaMTX's working directory", "[standin]") {
   CHECK(mtx2.wait(mtx2.launch("/bin/pwd", {})).output == wd.path.string() + "\n");
 }
 
-TEST_CASE("a variable with spaces arrives as one argument; hook vars win over MediaMTX's env", "[standin]") {
+TEST_CASE("a variable with spaces arrives as one argument, hook vars win over MediaMTX's env", "[standin]") {
   TempDir wd;
   MediamtxStandin mtx(wd.path, {{"MTX_PATH", "from-mediamtx-env"}, {"ONLY_IN_MEDIAMTX", "from-env"}});
   const auto vars = MediamtxStandin::segment_complete_vars("cam1", "./recordings/my cam/it's here.mp4", 2.04);
