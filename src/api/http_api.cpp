@@ -41,6 +41,15 @@ Caller authenticate(const httplib::Request& req, const Config& config, access::I
   return Caller::viewer(issuer->verify(token));
 }
 
+namespace {
+
+// A viewer token on a route that is for the admin (or the local machine) only.
+Forbidden viewer_refused(const Route& route) {
+  return Forbidden(fmt::format("{} {} is for the admin token (server.api_token); a viewer token cannot use it", route.method, route.pattern));
+}
+
+}  // namespace
+
 void check_access(const Route& route, const Call& call) {
   const Caller& caller = call.caller;
   switch (route.need) {
@@ -48,7 +57,7 @@ void check_access(const Route& route, const Call& call) {
       // A viewer token is refused even from this machine: it was given for cameras, not this.
       if (caller.is_admin() || (!caller.grant() && is_loopback(call.req.remote_addr))) return;
       if (!caller.grant()) throw Unauthorized(fmt::format("{} {}: only from this machine, or with \"Authorization: Bearer <admin token>\"", route.method, route.pattern));
-      throw Forbidden(fmt::format("{} {} is for the admin token (server.api_token); a viewer token cannot use it", route.method, route.pattern));
+      throw viewer_refused(route);
     case Need::anyone:
     case Need::hook:  // the handler checks X-Hook-Secret / loopback
       return;
@@ -57,7 +66,7 @@ void check_access(const Route& route, const Call& call) {
       // access.mode open: reads stay open, as before access control existed.
       if (caller.reads_everything() && route.method == "GET") return;
       if (!caller.grant()) throw Unauthorized("this endpoint needs \"Authorization: Bearer <admin token>\"");
-      throw Forbidden(fmt::format("{} {} is for the admin token (server.api_token); a viewer token cannot use it", route.method, route.pattern));
+      throw viewer_refused(route);
     case Need::viewer:
       // Nobody, or in access.mode open a caller without credentials on a route that mutates.
       if (caller.is_anonymous() || (!caller.grant() && !caller.may("", route.action))) throw Unauthorized("this endpoint needs \"Authorization: Bearer <token>\": the admin token or a viewer token (POST /api/tokens)");
