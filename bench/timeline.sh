@@ -5,7 +5,10 @@
 # then over keep-alive HTTP (hsbench query, one connection, 127.0.0.1), in the same run:
 #   timeline  GET /api/cameras/1/timeline?from&to      the 30 days, asked again (a rendered body is
 #             reused while the camera's facts are unchanged); "timeline_cold" moves `from` by a
-#             fraction of a second each request, so each one is read, computed and rendered
+#             fraction of a second each request, so no rendered body is reused: the whole days in
+#             it come folded from the day cache (api/timeline_days.hpp), the two partial days at its
+#             edges are read row by row; "timeline_first" is the first request after a server
+#             start (nothing cached: all 42,300 rows read), once per start, 5 starts
 #   days      GET /api/cameras/1/days?from&to&tz=UTC   the 31 dates they touch (the month view)
 #   listing   GET /api/cameras/1/recordings?from&to&limit=5000   the plain listing of the same range:
 #             its first page (5,000 rows, the page maximum), asked again, so mostly its page cache;
@@ -79,3 +82,10 @@ for f in qt:timeline qtc:timeline_cold qd:days ql:listing qc:listing_cold; do
   done
 done
 result "timeline.rss_kb $(rss_kb "$SERVER_PID")"
+for r in 1 2 3 4 5; do
+  stop_server
+  start_server "$D"
+  wait_reconciled
+  "$HSBENCH" query --port "$SERVER_PORT" --path "$PTC" --requests 1 >>"$BENCH_TMP/qtf.txt"
+done
+grep -o 'p50_ms=[0-9.]*' "$BENCH_TMP/qtf.txt" | cut -d= -f2 | { printf "RESULT timeline.timeline_first.ms rows=$rows "; stats; }

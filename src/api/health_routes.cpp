@@ -51,9 +51,11 @@ std::string small_facts_key(const TimelineFacts& f) {
 // it has a known length, so the clock no longer moves any of its edges. Segments and deletions are
 // read from two segment lengths before `from`, so one that started earlier and reaches into the
 // range is seen. Throws NotFound for an unknown camera.
+// `fold`: whole days inside [from, min(to, now)) may come folded (api/timeline_days.hpp), for a
+// renderer that only builds the timeline of [from, to).
 template <class Render>
 PageCache::Body rendered(ApiContext& ctx, const std::string& id, const std::string& key_head, const TimelineRules& rules,
-                         TimePoint from, TimePoint to, TimePoint now, Render&& render) {
+                         TimePoint from, TimePoint to, TimePoint now, bool fold, Render&& render) {
   const auto version = ctx.db.segments_version(id);  // before the rows it vouches for are read
   const TimePoint early = from - 2 * rules.segment_duration - std::chrono::minutes{1};
   TimelineFacts facts;
@@ -66,7 +68,9 @@ PageCache::Body rendered(ApiContext& ctx, const std::string& id, const std::stri
     facts.deletions = r.deletions(id, early, to, rules.segment_duration);
     key = key_head + "\n" + small_facts_key(facts);
     body = ctx.pages->get(key, version);
-    if (!body) facts.segments = r.timeline_segments(id, early, to);
+    if (!body)
+      facts.segments = fold ? ctx.timeline_days->segments(r, id, early, to, from, std::min(to, now), rules)
+                            : r.timeline_segments(id, early, to);
   }
   if (!body) {
     body = std::make_shared<const std::string>(
@@ -246,7 +250,7 @@ void get_timeline(ApiContext& ctx, const Call& call) {
   const auto rules = rules_of(ctx.config);
   const TimePoint now = ctx.clock.now();
   const auto key = fmt::format("timeline\n{}\n{}\n{}", id, epoch_us(from), epoch_us(to));
-  auto body = rendered(ctx, id, key, rules, from, to, now, [&](const TimelineFacts& facts) {
+  auto body = rendered(ctx, id, key, rules, from, to, now, true, [&](const TimelineFacts& facts) {
     return timeline_json(id, build_timeline(facts, rules, from, to, now), rules);
   });
   call.res.status = 200;
@@ -274,7 +278,7 @@ void get_days(ApiContext& ctx, const Call& call) {
   // rest (today, and days still to come) another, computed afresh.
   auto days_of = [&](sys_days a, sys_days b) {
     const auto key = fmt::format("days\n{}\n{}\n{}\n{}", id, zone.name(), format_date(a), format_date(b));
-    return rendered(ctx, id, key, rules, midnight(a), midnight(b + std::chrono::days{1}), now,
+    return rendered(ctx, id, key, rules, midnight(a), midnight(b + std::chrono::days{1}), now, false,
                     [&](const TimelineFacts& facts) {
                       nlohmann::json days = nlohmann::json::array();
                       for (const auto& d : summarize_days(facts, rules, zone, std::chrono::year_month_day{a},

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/page_cache.hpp"
+#include "api/timeline_days.hpp"
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "ingest/hook_ingest.hpp"
@@ -49,6 +50,8 @@ struct ApiContext {
   Metrics* metrics = nullptr;
   // Rendered recordings pages, reused while their camera's segments are unchanged.
   std::shared_ptr<PageCache> pages = std::make_shared<PageCache>(8u << 20);
+  // Whole days of segments folded for timelines, reused while each day's rows are unchanged.
+  std::shared_ptr<TimelineDays> timeline_days = std::make_shared<TimelineDays>();
 };
 
 // Registers every route on `server` and sets its limits and error handlers.

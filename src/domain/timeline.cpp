@@ -94,6 +94,7 @@ std::vector<Resolved> resolve(const TimelineFacts& facts, const TimelineRules& r
     r.footage = is_footage(s.state);
     r.extent.start = s.start;
     r.extent.bytes = s.bytes;
+    r.extent.count = s.count;
     if (s.duration) {
       r.extent.end = s.start + *s.duration;
     } else {
@@ -201,6 +202,36 @@ std::vector<Extent> footage_extents(const TimelineFacts& facts, const TimelineRu
   return out;
 }
 
+std::vector<SegmentFact> fold_footage(std::vector<SegmentFact> segments, const TimelineRules& rules) {
+  auto foldable = [](const SegmentFact& s) {
+    return s.state == SegmentState::complete && s.duration && s.duration->count() > 0;
+  };
+  std::vector<SegmentFact> out;
+  out.reserve(segments.size() / 8 + 1);
+  TimePoint run_end{};  // of out.back(), while it is a run that may grow
+  bool open = false;
+  for (auto& s : segments) {
+    if (!foldable(s)) {
+      out.push_back(std::move(s));
+      open = false;
+      continue;
+    }
+    const TimePoint end = s.start + *s.duration;
+    if (open && s.start >= out.back().start && s.start <= run_end + rules.tolerance) {
+      auto& run = out.back();
+      run_end = std::max(run_end, end);
+      run.duration = run_end - run.start;
+      run.bytes += s.bytes;
+      run.count += s.count;
+    } else {
+      out.push_back(std::move(s));
+      run_end = end;
+      open = true;
+    }
+  }
+  return out;
+}
+
 Timeline build_timeline(const TimelineFacts& facts, const TimelineRules& rules, TimePoint from, TimePoint to,
                         TimePoint now) {
   Timeline t;
@@ -248,7 +279,7 @@ Timeline build_timeline(const TimelineFacts& facts, const TimelineRules& rules, 
       have_open = true;
     }
     if (e.end > from && e.start < end) {
-      ++open.segments;
+      open.segments += e.count;
       open.bytes += e.bytes;
     }
   }

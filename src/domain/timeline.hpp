@@ -58,6 +58,7 @@ struct SegmentFact {
   std::optional<Micros> duration;
   std::int64_t bytes = 0;
   SegmentState state = SegmentState::complete;
+  int count = 1;  // segments it stands for: more than 1 after fold_footage
 };
 
 // A stretch of time in which a camera could not have recorded, from its state history.
@@ -120,7 +121,16 @@ struct Extent {
   TimePoint start, end;
   std::int64_t bytes = 0;
   bool recording = false;  // reaches now and is still being written
+  int count = 1;           // segments it stands for
 };
 std::vector<Extent> footage_extents(const TimelineFacts& facts, const TimelineRules& rules, TimePoint now);
+
+// Runs of complete segments of known, positive length, each starting no more than the tolerance
+// after the run so far ends, folded into one fact each (start of the first, end of the furthest,
+// bytes and count summed); every other segment is kept as it is, in place. Input in start order.
+// build_timeline over the folded list gives the same timeline as over the segments whenever every
+// folded segment starts in [from, min(to, now)) of the range asked: a span joins such a run as it
+// would join its first segment, and would have joined and counted the others too.
+std::vector<SegmentFact> fold_footage(std::vector<SegmentFact> segments, const TimelineRules& rules);
 
 }  // namespace hs

@@ -143,6 +143,34 @@ CREATE INDEX audit_camera_start ON audit (camera_id, start_us);
     {5, R"sql(
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 )sql"},
+    // 6: per camera and UTC day of segment starts, a version the segment triggers move (see the
+    // SQLite schema); one trigger function for the three row events.
+    {6, R"sql(
+CREATE TABLE segment_days (
+  camera_id   TEXT COLLATE "C" NOT NULL,
+  day         BIGINT NOT NULL,
+  version     BIGINT NOT NULL,
+  PRIMARY KEY (camera_id, day)
+);
+INSERT INTO segment_days (camera_id, day, version)
+  SELECT camera_id, start_us / 86400000000, 1 FROM segments GROUP BY camera_id, start_us / 86400000000;
+CREATE FUNCTION segment_days_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND (OLD.camera_id IS DISTINCT FROM NEW.camera_id
+                                                 OR OLD.start_us / 86400000000 <> NEW.start_us / 86400000000)) THEN
+    INSERT INTO segment_days AS d (camera_id, day, version) VALUES (OLD.camera_id, OLD.start_us / 86400000000, 1)
+      ON CONFLICT (camera_id, day) DO UPDATE SET version = d.version + 1;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO segment_days AS d (camera_id, day, version) VALUES (NEW.camera_id, NEW.start_us / 86400000000, 1)
+      ON CONFLICT (camera_id, day) DO UPDATE SET version = d.version + 1;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER segment_days_touch AFTER INSERT OR DELETE OR UPDATE OF camera_id, start_us, duration_us, size_bytes, state
+  ON segments FOR EACH ROW EXECUTE FUNCTION segment_days_touch();
+)sql"},
 };
 
 }  // namespace

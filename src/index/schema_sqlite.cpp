@@ -159,6 +159,38 @@ ALTER TABLE notifications_v4 RENAME TO notifications;
 ALTER TABLE deliveries_v4 RENAME TO deliveries;
 CREATE INDEX deliveries_due ON deliveries (next_attempt_us) WHERE state != 'delivered';
 )sql"},
+    // 6: a version per camera and UTC day of segment starts (day = start_us / 86400000000), moved
+    // by triggers whenever a segment row of that day is inserted, deleted or changes what a
+    // timeline shows (start, length, size, state, camera): the timeline folds whole days once and
+    // keeps them while their version stands (api/timeline_days.hpp). Rows are never deleted, so a
+    // version never repeats.
+    {6, R"sql(
+CREATE TABLE segment_days (
+  camera_id   TEXT NOT NULL,
+  day         INTEGER NOT NULL,
+  version     INTEGER NOT NULL,
+  PRIMARY KEY (camera_id, day)
+) WITHOUT ROWID;
+INSERT INTO segment_days (camera_id, day, version)
+  SELECT camera_id, start_us / 86400000000, 1 FROM segments GROUP BY camera_id, start_us / 86400000000;
+CREATE TRIGGER segment_days_insert AFTER INSERT ON segments BEGIN
+  INSERT INTO segment_days (camera_id, day, version) VALUES (NEW.camera_id, NEW.start_us / 86400000000, 1)
+    ON CONFLICT (camera_id, day) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER segment_days_delete AFTER DELETE ON segments BEGIN
+  INSERT INTO segment_days (camera_id, day, version) VALUES (OLD.camera_id, OLD.start_us / 86400000000, 1)
+    ON CONFLICT (camera_id, day) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER segment_days_update AFTER UPDATE OF camera_id, start_us, duration_us, size_bytes, state ON segments
+BEGIN
+  INSERT INTO segment_days (camera_id, day, version) VALUES (NEW.camera_id, NEW.start_us / 86400000000, 1)
+    ON CONFLICT (camera_id, day) DO UPDATE SET version = version + 1;
+  INSERT INTO segment_days (camera_id, day, version)
+    SELECT OLD.camera_id, OLD.start_us / 86400000000, 1
+    WHERE OLD.camera_id IS NOT NEW.camera_id OR OLD.start_us / 86400000000 != NEW.start_us / 86400000000
+    ON CONFLICT (camera_id, day) DO UPDATE SET version = version + 1;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -31,6 +31,8 @@ const Sql kPrune{
 const Sql kTimelineSegments{
     "SELECT start_us, duration_us, size_bytes, state FROM segments WHERE camera_id = ?1 AND start_us >= ?2 "
     "AND start_us < ?3 ORDER BY start_us, id"};
+const Sql kSegmentDays{
+    "SELECT day, version FROM segment_days WHERE camera_id = ?1 AND day >= ?2 AND day < ?3 ORDER BY day"};
 // Deletions that removed footage (an unlink that failed put the row back: not a deletion).
 const Sql kDeletions{
     "SELECT start_us, duration_us, reason FROM audit WHERE camera_id = ?1 AND start_us >= ?2 AND start_us < ?3 "
@@ -126,6 +128,18 @@ std::vector<SegmentFact> Reader::timeline_segments(std::string_view camera_id, T
   while (q->step())
     out.push_back(SegmentFact{q->time(0), q->optional_micros(1), q->int64(2),
                               parse_segment_state(q->column_text(3)).value_or(SegmentState::missing)});
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> Reader::segment_day_versions(std::string_view camera_id,
+                                                                                std::int64_t first_day,
+                                                                                std::int64_t end_day) {
+  auto q = query(kSegmentDays);
+  q->bind(1, camera_id);
+  q->bind(2, first_day);
+  q->bind(3, end_day);
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  while (q->step()) out.emplace_back(q->int64(0), q->int64(1));
   return out;
 }
 

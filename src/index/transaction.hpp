@@ -97,6 +97,11 @@ class Reader {
   // Segments of a camera starting in [from, to), by start (callers widen `from` by the longest
   // segment to get the ones that reach into their range).
   std::vector<SegmentFact> timeline_segments(std::string_view camera_id, TimePoint from, TimePoint to);
+  // (day, version) of a camera's UTC days in [first_day, end_day) that ever had a segment (day =
+  // start_us / 86400000000; the version moves whenever a segment row of the day changes what a
+  // timeline shows: schema 6). A day not listed never had one.
+  std::vector<std::pair<std::int64_t, std::int64_t>> segment_day_versions(std::string_view camera_id,
+                                                                         std::int64_t first_day, std::int64_t end_day);
   // Deletions (audit rows that removed footage) of segments starting in [from, to); a segment of
   // unknown length is taken as `unknown_duration` long.
   std::vector<Deletion> deletions(std::string_view camera_id, TimePoint from, TimePoint to, Micros unknown_duration);

@@ -273,3 +273,63 @@ TEST_CASE("timeline spans and gaps always tile the range (seeded)", "[timeline]"
     for (const auto& s : timeline.spans) REQUIRE((!s.recording || s.end == at(now)));
   }
 }
+
+TEST_CASE("folded footage gives the same timeline as its segments (seeded)", "[timeline]") {
+  std::mt19937 rng(34);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int folded_away = 0;
+  for (int round = 0; round < 500; ++round) {
+    TimelineFacts f;
+    double t = uniform(-200, 100);
+    for (int i = uniform(0, 60); i > 0; --i) {
+      t += uniform(-20, 40) + uniform(0, 1000) / 1000.0;
+      const int kind = uniform(0, 11);
+      if (kind == 0)
+        f.segments.push_back(recording(t));
+      else if (kind == 1)
+        f.segments.push_back(missing(t, uniform(0, 1) ? std::optional<double>(uniform(1, 60)) : std::nullopt));
+      else if (kind == 2)
+        f.segments.push_back(seg(t, std::nullopt));  // complete, length unknown
+      else
+        f.segments.push_back(seg(t, uniform(0, 60) + uniform(0, 1000) / 1000.0, uniform(1, 500)));
+    }
+    std::stable_sort(f.segments.begin(), f.segments.end(),
+                     [](const SegmentFact& a, const SegmentFact& b) { return a.start < b.start; });
+    for (int i = uniform(0, 4); i > 0; --i) {
+      double a = uniform(-300, 1500);
+      f.states.push_back(state(static_cast<StateKind>(uniform(0, 2)), a,
+                               uniform(0, 3) ? std::optional<double>(a + uniform(-10, 300)) : std::nullopt));
+    }
+    for (int i = uniform(0, 4); i > 0; --i) {
+      double a = uniform(-300, 1500);
+      f.deletions.push_back(deletion(a, a + uniform(0, 120), static_cast<DeletedBy>(uniform(0, 2))));
+    }
+    const double from = uniform(-100, 500), to = from + uniform(1, 1500), now = uniform(0, 2000);
+    // Fold the segments starting in a stretch [a, b) inside [from, min(to, now)), as the timeline
+    // route folds whole days inside the range.
+    const double end = std::min(to, now);
+    if (end <= from) continue;
+    const double a = from + uniform(0, 100) / 100.0 * (end - from);
+    const double b = a + uniform(0, 100) / 100.0 * (end - a);
+    TimelineFacts g = f;
+    g.segments.clear();
+    std::vector<SegmentFact> stretch;
+    for (const auto& s : f.segments) {
+      if (s.start >= at(a) && s.start < at(b)) {
+        stretch.push_back(s);
+        continue;
+      }
+      if (!stretch.empty() && s.start >= at(b)) {
+        for (auto& x : fold_footage(std::move(stretch), TimelineRules{})) g.segments.push_back(x);
+        stretch.clear();
+      }
+      g.segments.push_back(s);
+    }
+    for (auto& x : fold_footage(std::move(stretch), TimelineRules{})) g.segments.push_back(x);
+    folded_away += static_cast<int>(f.segments.size() - g.segments.size());
+    CAPTURE(round, from, to, now, a, b);
+    REQUIRE(render(build_timeline(g, TimelineRules{}, at(from), at(to), at(now))) ==
+            render(build_timeline(f, TimelineRules{}, at(from), at(to), at(now))));
+  }
+  CHECK(folded_away > 300);  // the rounds did fold
+}

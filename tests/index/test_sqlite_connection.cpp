@@ -1,6 +1,7 @@
 // The SQLite backend behind the index seam: statements kept per connection and leased one at a
 // time, the dialect notes rendered, transactions and savepoints, changed rows reported, migrations.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "index/schema_sqlite.hpp"
 #include "index/sqlite_connection.hpp"
@@ -155,7 +156,7 @@ TEST_CASE("schema 5 rebuilds the outbox without the kind check and keeps its row
   CHECK_THROWS(w->exec("INSERT INTO notifications (created_us, kind, payload) VALUES (1, 'camera.offline', '{}')"));
 
   backend.migrate(*w);
-  CHECK(backend.schema_version(*w) == 5);
+  CHECK(backend.schema_version(*w) == backend.latest_schema_version());
   auto q = w->prepare("SELECT n.id, n.kind, d.id, d.state, d.attempts, d.last_error FROM deliveries d "
                       "JOIN notifications n ON n.id = d.notification_id");
   REQUIRE(q->step());
@@ -173,4 +174,31 @@ TEST_CASE("schema 5 rebuilds the outbox without the kind check and keeps its row
   auto left = w->prepare("SELECT count(*) FROM deliveries");
   REQUIRE(left->step());
   CHECK(left->int64(0) == 1);
+}
+
+TEST_CASE("schema 6 gives every day that has segments a version, and its triggers move them", "[index]") {
+  TempDir dir;
+  SqliteBackend backend(dir.path() / "x.db");
+  auto w = backend.connect(true);
+  for (const auto& m : sqlite_migrations())
+    if (m.version <= 5) w->exec(m.sql);
+  w->exec("PRAGMA user_version = 5");
+  w->exec("INSERT INTO cameras (id, path, name, plan, origin, created_us, updated_us) VALUES ('1', 'camera_1', 'Front', 'basic', 'api', 0, 0)");
+  // Day 20,000 (2024-10-04) twice, day 20,001 once.
+  for (auto [file, start] : {std::pair{"a", 20'000LL}, {"b", 20'000LL}, {"c", 20'001LL}})
+    w->exec(fmt::format("INSERT INTO segments (camera_id, file, start_us, state, created_us, updated_us) "
+                        "VALUES ('1', '{}', {}, 'complete', 0, 0)",
+                        file, start * 86'400'000'000LL + 3'600'000'000LL));
+  backend.migrate(*w);
+  auto versions = [&] {
+    std::vector<std::string> out;
+    auto q = w->prepare("SELECT day, version FROM segment_days ORDER BY day");
+    while (q->step()) out.push_back(fmt::format("{}:{}", q->int64(0), q->int64(1)));
+    return out;
+  };
+  CHECK(versions() == std::vector<std::string>{"20000:1", "20001:1"});
+  w->exec("UPDATE segments SET size_bytes = 5 WHERE file = 'a'");
+  w->exec("UPDATE segments SET permanent = 1 WHERE file = 'b'");  // not seen by a timeline: no move
+  w->exec("DELETE FROM segments WHERE file = 'c'");
+  CHECK(versions() == std::vector<std::string>{"20000:2", "20001:2"});
 }

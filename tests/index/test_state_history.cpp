@@ -2,8 +2,10 @@
 // come back clipped to nothing but with the state in force at `from`, record switches and stream
 // status changes write it, and pruning keeps the change in force at the cut.
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "index/database.hpp"
+#include "support/index_engines.hpp"
 #include "support/media.hpp"
 
 using namespace hs;
@@ -87,4 +89,57 @@ TEST_CASE("pruning the status history keeps the change in force at the cut", "[i
   CHECK(h[0].end == kT0 + minutes{6});
   // Pruning again changes nothing.
   CHECK(db.write([&](Writer& w) { return w.prune_state_history("1", kT0 + minutes{5} + std::chrono::seconds{30}); }) == 0);
+}
+
+TEST_CASE("a day's segment version moves with every change a timeline can see, and only then", "[index][health]") {
+  TempDir dir;
+  auto engine = GENERATE(from_range(test::index_engines()));
+  INFO(test::engine_name(engine));
+  auto index = test::fresh_index(engine, dir.path());
+  Database& db = *index;
+  const TimePoint day0 = parse_rfc3339("2026-03-01T00:00:00Z");
+  const std::int64_t d0 = epoch_us(day0) / 86'400'000'000;
+  auto versions = [&] {
+    std::map<std::int64_t, std::int64_t> v;
+    for (auto [day, version] : db.reader().segment_day_versions("1", d0 - 1, d0 + 3)) v[day - d0] = version;
+    return v;
+  };
+  std::int64_t a = 0, b = 0;
+  db.write([&](Writer& w) {
+    w.upsert_camera(camera(true), kT0);
+    a = w.segment_created("1", "camera_1/a.mp4", day0 + minutes{10}, std::nullopt, kT0).value_or(0);
+    b = w.segment_completed("1", "camera_1/b.mp4", day0 + std::chrono::hours{25}, Micros{60'000'000}, 10, std::nullopt,
+                            kT0).value_or(0);
+  });
+  REQUIRE(a > 0);
+  REQUIRE(b > 0);
+  auto v0 = versions();
+  REQUIRE(v0.size() == 2);  // days 0 and 1; day 2 never had a segment
+  CHECK(v0.count(0) == 1);
+  CHECK(v0.count(1) == 1);
+
+  auto moved = [&](auto&& change) {
+    auto before = versions();
+    db.write(change);
+    auto after = versions();
+    std::vector<std::int64_t> days;
+    for (auto [day, version] : after)
+      if (!before.count(day) || before[day] != version) days.push_back(day);
+    return days;
+  };
+  using Days = std::vector<std::int64_t>;
+  CHECK(moved([&](Writer& w) {
+          w.segment_completed("1", "camera_1/a.mp4", day0 + minutes{10}, Micros{60'000'000}, 5, std::nullopt, kT0);
+        }) == Days{0});
+  CHECK(moved([&](Writer& w) { w.set_segment_state(b, SegmentState::missing, kT0); }) == Days{1});
+  CHECK(moved([&](Writer& w) { w.mark_permanent(a, kT0); }).empty());  // not something a timeline shows
+  CHECK(moved([&](Writer& w) {
+          w.unmark_permanent(a, std::chrono::hours{1}, kT0, kT0);
+          auto v = w.claim_for_manual_deletion(a, kT0);
+          REQUIRE(v);
+          w.forget_deleted(a);
+        }) == Days{0});
+  CHECK(moved([&](Writer& w) {
+          w.segment_created("1", "camera_1/c.mp4", day0 + std::chrono::hours{49}, std::nullopt, kT0);
+        }) == Days{2});
 }
