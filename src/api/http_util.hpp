@@ -33,7 +33,8 @@ std::optional<Micros> duration_param(const httplib::Request& req, const char* na
 std::optional<std::chrono::year_month_day> date_param(const httplib::Request& req, const char* name);
 // A positive integer id from a path segment; throws BadInput naming `what`.
 std::int64_t id_from_path(const std::string& raw, const char* what);
-// The JSON body as an object; throws BadInput.
+// The JSON body as an object; throws BadInput for a body that is not UTF-8, not JSON, not an
+// object, or holds a NUL character in any key or string (naming the field).
 nlohmann::json json_body(const httplib::Request& req);
 // Throws BadInput: body: unknown field "x".
 void reject_unknown_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
