@@ -71,7 +71,9 @@ auto parsed_param(const httplib::Request& req, const char* name, Parse parse) ->
 }  // namespace
 
 std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
-  return parsed_param(req, name, parse_rfc3339);
+  auto v = param(req, name);
+  if (!v) return std::nullopt;
+  return api_time(name, *v);
 }
 
 std::optional<std::chrono::year_month_day> date_param(const httplib::Request& req, const char* name) {
@@ -131,6 +133,17 @@ std::optional<std::string> nul_field(const nlohmann::json& j, const std::string&
 }
 
 }  // namespace
+
+TimePoint api_time(std::string_view field, std::string_view text) {
+  TimePoint t;
+  try {
+    t = parse_rfc3339(text);
+  } catch (const BadInput& e) {
+    throw BadInput(fmt::format("{}: {}", field, e.what()));
+  }
+  if (t < TimePoint{}) throw BadInput(fmt::format("{}: before 1970-01-01T00:00:00Z: {}", field, quote(text)));
+  return t;
+}
 
 nlohmann::json json_body(const httplib::Request& req) {
   if (auto at = invalid_utf8_at(req.body))

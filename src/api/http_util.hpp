@@ -25,7 +25,10 @@ void json_error(httplib::Response& res, int status, const std::string& message);
 bool is_loopback(const std::string& addr);
 
 std::optional<std::string> param(const httplib::Request& req, const char* name);
-// Throws BadInput: from: not an RFC 3339 time: "yesterday".
+// A time the API takes (a query parameter or a body field): RFC 3339, not before 1970 (Unix time
+// 0; nothing is recorded before it). Throws BadInput: from: not an RFC 3339 time: "yesterday";
+// from: before 1970-01-01T00:00:00Z: "0000-01-01T00:00:00Z".
+TimePoint api_time(std::string_view field, std::string_view text);
 std::optional<TimePoint> time_param(const httplib::Request& req, const char* name);
 int int_param(const httplib::Request& req, const char* name, int fallback, int lo, int hi);
 std::optional<Micros> duration_param(const httplib::Request& req, const char* name);

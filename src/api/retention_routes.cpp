@@ -8,6 +8,7 @@
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "domain/segment_time.hpp"
 #include "retention/retention.hpp"
 #include "util/error.hpp"
 
@@ -117,16 +118,16 @@ void post_clip(ApiContext& ctx, const Call& call) {
   auto time_field = [&](const char* name) {
     auto it = body.find(name);
     if (it == body.end() || !it->is_string()) throw BadInput(fmt::format("{}: expected an RFC 3339 time", name));
-    try {
-      return parse_rfc3339(it->get<std::string>());
-    } catch (const BadInput& e) {
-      throw BadInput(fmt::format("{}: {}", name, e.what()));
-    }
+    return api_time(name, it->get<std::string>());
   };
   TimePoint from = time_field("from"), to = time_field("to");
   if (to <= from)
     throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(body["from"].get<std::string>()),
                                quote(body["to"].get<std::string>())));
+  // A clip keeps footage; none is recorded later than a day ahead (domain/segment_time.hpp), and a clip
+  // to the year 9999 would keep everything the camera ever records.
+  if (auto latest = ctx.clock.now() + kFutureSlack; to > latest)
+    throw BadInput(fmt::format("to: after now + 1 day ({}): {}", format_rfc3339_ms(latest), quote(body["to"].get<std::string>())));
   std::string label;
   if (auto it = body.find("label"); it != body.end()) {
     if (!it->is_string() || it->get<std::string>().size() > 200) throw BadInput("label: expected a string of at most 200 characters");
@@ -205,6 +206,8 @@ void list_audit(ApiContext& ctx, const Call& call) {
   auto camera = param(req, "camera");
   auto from = time_param(req, "from");
   auto to = time_param(req, "to");
+  if (from && to && *to <= *from)
+    throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(*param(req, "from")), quote(*param(req, "to"))));
   int limit = int_param(req, "limit", 500, 1, 5000);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : ctx.db.reader().audit_log(camera, from, to, limit))
