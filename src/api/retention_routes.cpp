@@ -60,6 +60,10 @@ void list_expiring(ApiContext& ctx, const Call& call) {
   const auto* grant = call.caller.grant();
   if (camera) {
     call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+    {
+      auto r = ctx.db.reader();
+      camera_or_404(r, *camera);  // a filter naming no camera is a mistake, not an empty list
+    }
     list = ctx.retention.expiring(within, camera, limit);
   } else if (!grant || grant->all_cameras) {
     list = ctx.retention.expiring(within, std::nullopt, limit);
@@ -143,7 +147,10 @@ void list_clips(ApiContext& ctx, const Call& call) {
   auto r = ctx.db.reader();
   nlohmann::json items = nlohmann::json::array();
   std::map<std::string, Camera> cams;
-  if (camera) call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+  if (camera) {
+    call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+    camera_or_404(r, *camera);
+  }
   for (const auto& c : r.list_clips(camera)) {
     if (!call.caller.may(c.camera_id, access::Action::playback)) continue;
     if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
@@ -209,8 +216,10 @@ void list_audit(ApiContext& ctx, const Call& call) {
   if (from && to && *to <= *from)
     throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(*param(req, "from")), quote(*param(req, "to"))));
   int limit = int_param(req, "limit", 500, 1, 5000);
+  auto r = ctx.db.reader();
+  if (camera) camera_or_404(r, *camera);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : ctx.db.reader().audit_log(camera, from, to, limit))
+  for (const auto& e : r.audit_log(camera, from, to, limit))
     items.push_back({{"id", e.id}, {"at", format_rfc3339_ms(e.at)}, {"segment_id", e.segment_id},
                      {"camera_id", e.camera_id}, {"file", e.file}, {"start", format_rfc3339_ms(e.start)},
                      {"size_bytes", e.size_bytes}, {"reason", e.reason}, {"outcome", e.outcome}});
