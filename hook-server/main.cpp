@@ -116,6 +116,10 @@ int reconcile(const std::string& config_file) {
                            "{} other files ignored ({} ms)\n",
                            run.spooled, r.scanned, r.added, r.finished, r.missing, r.restored, r.ignored,
                            r.elapsed.count() / 1000);
+  if (r.implausible)
+    std::cout << fmt::format("{} segment files not indexed: their names date them before 1970 or after now + 1 day "
+                             "(the log names them)\n",
+                             r.implausible);
   return 0;
 }
 

@@ -197,8 +197,10 @@ void get_recording(ApiContext& ctx, const Call& call) {
 void list_events(ApiContext& ctx, const Call& call) {
   int limit = int_param(call.req, "limit", 100, 1, 1000);
   auto camera = param(call.req, "camera");
+  auto r = ctx.db.reader();
+  if (camera) camera_or_404(r, *camera);  // a filter naming no camera is a mistake, not an empty list
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : ctx.db.reader().recent_events(limit, camera)) items.push_back(event_json(e));
+  for (const auto& e : r.recent_events(limit, camera)) items.push_back(event_json(e));
   json_reply(call.res, 200, {{"events", std::move(items)}});
 }
 

@@ -71,7 +71,9 @@ auto parsed_param(const httplib::Request& req, const char* name, Parse parse) ->
 }  // namespace
 
 std::optional<TimePoint> time_param(const httplib::Request& req, const char* name) {
-  return parsed_param(req, name, parse_rfc3339);
+  auto v = param(req, name);
+  if (!v) return std::nullopt;
+  return api_time(name, *v);
 }
 
 std::optional<std::chrono::year_month_day> date_param(const httplib::Request& req, const char* name) {
@@ -110,16 +112,50 @@ std::int64_t id_from_path(const std::string& raw, const char* what) {
   return id;
 }
 
+namespace {
+
+// The first string (a key or a value) holding U+0000, as a field path like `vars.MTX_PATH` or
+// `cameras[1]`. No field of the API takes one, and C APIs (file names, SQLite's C strings) would cut
+// the value at it.
+std::optional<std::string> nul_field(const nlohmann::json& j, const std::string& at) {
+  auto name = [&](const std::string& key) { return at.empty() ? key : at + "." + key; };
+  if (j.is_string()) return j.get_ref<const std::string&>().find('\0') == std::string::npos ? std::nullopt : std::optional(at);
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      if (key.find('\0') != std::string::npos) return quote(name(key));  // quoted: a NUL would end the message
+      if (auto f = nul_field(value, name(key))) return f;
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      if (auto f = nul_field(j[i], fmt::format("{}[{}]", at, i))) return f;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TimePoint api_time(std::string_view field, std::string_view text) {
+  TimePoint t;
+  try {
+    t = parse_rfc3339(text);
+  } catch (const BadInput& e) {
+    throw BadInput(fmt::format("{}: {}", field, e.what()));
+  }
+  if (t < TimePoint{}) throw BadInput(fmt::format("{}: before 1970-01-01T00:00:00Z: {}", field, quote(text)));
+  return t;
+}
+
 nlohmann::json json_body(const httplib::Request& req) {
   if (auto at = invalid_utf8_at(req.body))
     throw BadInput(fmt::format("body: not UTF-8: byte 0x{:02x} at offset {}", static_cast<unsigned char>(req.body[*at]), *at));
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     throw BadInput(fmt::format("body: not JSON: {}", e.what()));
   }
   if (!body.is_object()) throw BadInput("body: expected a JSON object");
+  if (auto field = nul_field(body, "")) throw BadInput(fmt::format("{}: holds a NUL character (\\u0000)", *field));
   return body;
 }
 

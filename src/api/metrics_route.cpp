@@ -56,9 +56,9 @@ void worker_facts(ApiContext& ctx, Metrics::Scrape& s) {
     auto w = ctx.worker_status();
     const auto& rec = w["last_reconcile"];
     if (rec.is_object())
-      for (const char* finding : {"scanned", "added", "finished", "missing", "restored", "ignored"})
+      for (const char* finding : {"scanned", "added", "finished", "missing", "restored", "ignored", "implausible"})
         if (rec.contains(finding))
-          s.gauge("hook_server_reconcile_files", "The last reconcile's findings: files scanned, added (unannounced), finished, missing, restored, ignored",
+          s.gauge("hook_server_reconcile_files", "The last reconcile's findings: files scanned, added (unannounced), finished, missing, restored, ignored, implausible (impossible dates, not indexed)",
                   {{"finding", finding}}, rec[finding].get<double>());
   }
   try {

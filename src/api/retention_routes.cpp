@@ -8,6 +8,7 @@
 #include "api/http_api.hpp"
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "domain/segment_time.hpp"
 #include "retention/retention.hpp"
 #include "util/error.hpp"
 
@@ -59,6 +60,10 @@ void list_expiring(ApiContext& ctx, const Call& call) {
   const auto* grant = call.caller.grant();
   if (camera) {
     call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+    {
+      auto r = ctx.db.reader();
+      camera_or_404(r, *camera);  // a filter naming no camera is a mistake, not an empty list
+    }
     list = ctx.retention.expiring(within, camera, limit);
   } else if (!grant || grant->all_cameras) {
     list = ctx.retention.expiring(within, std::nullopt, limit);
@@ -117,16 +122,16 @@ void post_clip(ApiContext& ctx, const Call& call) {
   auto time_field = [&](const char* name) {
     auto it = body.find(name);
     if (it == body.end() || !it->is_string()) throw BadInput(fmt::format("{}: expected an RFC 3339 time", name));
-    try {
-      return parse_rfc3339(it->get<std::string>());
-    } catch (const BadInput& e) {
-      throw BadInput(fmt::format("{}: {}", name, e.what()));
-    }
+    return api_time(name, it->get<std::string>());
   };
   TimePoint from = time_field("from"), to = time_field("to");
   if (to <= from)
     throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(body["from"].get<std::string>()),
                                quote(body["to"].get<std::string>())));
+  // A clip keeps footage; none is recorded later than a day ahead (domain/segment_time.hpp), and a clip
+  // to the year 9999 would keep everything the camera ever records.
+  if (auto latest = ctx.clock.now() + kFutureSlack; to > latest)
+    throw BadInput(fmt::format("to: after now + 1 day ({}): {}", format_rfc3339_ms(latest), quote(body["to"].get<std::string>())));
   std::string label;
   if (auto it = body.find("label"); it != body.end()) {
     if (!it->is_string() || it->get<std::string>().size() > 200) throw BadInput("label: expected a string of at most 200 characters");
@@ -142,7 +147,10 @@ void list_clips(ApiContext& ctx, const Call& call) {
   auto r = ctx.db.reader();
   nlohmann::json items = nlohmann::json::array();
   std::map<std::string, Camera> cams;
-  if (camera) call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+  if (camera) {
+    call.caller.require(*camera, access::Action::playback, fmt::format("camera {}", quote(*camera)));
+    camera_or_404(r, *camera);
+  }
   for (const auto& c : r.list_clips(camera)) {
     if (!call.caller.may(c.camera_id, access::Action::playback)) continue;
     if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
@@ -205,9 +213,13 @@ void list_audit(ApiContext& ctx, const Call& call) {
   auto camera = param(req, "camera");
   auto from = time_param(req, "from");
   auto to = time_param(req, "to");
+  if (from && to && *to <= *from)
+    throw BadInput(fmt::format("to: must be after from, got from={} to={}", quote(*param(req, "from")), quote(*param(req, "to"))));
   int limit = int_param(req, "limit", 500, 1, 5000);
+  auto r = ctx.db.reader();
+  if (camera) camera_or_404(r, *camera);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : ctx.db.reader().audit_log(camera, from, to, limit))
+  for (const auto& e : r.audit_log(camera, from, to, limit))
     items.push_back({{"id", e.id}, {"at", format_rfc3339_ms(e.at)}, {"segment_id", e.segment_id},
                      {"camera_id", e.camera_id}, {"file", e.file}, {"start", format_rfc3339_ms(e.start)},
                      {"size_bytes", e.size_bytes}, {"reason", e.reason}, {"outcome", e.outcome}});

@@ -150,7 +150,7 @@ Reconciler::Report ServerApp::reconcile() {
   std::lock_guard lock(reconcile_mutex_);
   last_reconcile_ = {{"at", format_rfc3339_ms(clock_.now())}, {"scanned", r.scanned}, {"added", r.added},
                      {"finished", r.finished}, {"missing", r.missing}, {"restored", r.restored},
-                     {"ignored", r.ignored}, {"elapsed_ms", r.elapsed.count() / 1000}};
+                     {"ignored", r.ignored}, {"implausible", r.implausible}, {"elapsed_ms", r.elapsed.count() / 1000}};
   return r;
 }
 

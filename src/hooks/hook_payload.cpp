@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "domain/segment_time.hpp"
 #include "util/error.hpp"
 
 namespace hs {
@@ -38,6 +39,11 @@ HookEvent parse_hook_payload(const nlohmann::json& body, std::optional<HookKind>
   if (auto it = body.find("time_us"); it != body.end()) {
     if (!it->is_number_integer()) throw BadInput(fmt::format("time_us: expected an integer, got {}", it->dump()));
     time = TimePoint{Micros{it->get<int64_t>()}};
+    // Status events carry this time, and a later one wins (hook_ingest): a time_us years ahead
+    // would freeze the camera's state. Spooled events may be days old, never from the future.
+    if (time < TimePoint{} || time > now + kFutureSlack)
+      throw BadInput(fmt::format("time_us: {} is before 1970 or after now + 1 day ({})", it->dump(),
+                                 epoch_us(now + kFutureSlack)));
   }
   std::string cwd;
   if (auto it = body.find("cwd"); it != body.end()) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "domain/segment_time.hpp"
 #include "util/error.hpp"
 #include "util/fs.hpp"
 #include "util/log.hpp"
@@ -70,6 +71,9 @@ HookIngest::Outcome HookIngest::apply(const HookEvent& e) {
       if (seg->decoded.path != e.path)
         throw BadInput(fmt::format("MTX_SEGMENT_PATH {} belongs to path {}, but MTX_PATH is {}", quote(e.segment_path),
                                    quote(seg->decoded.path), quote(e.path)));
+      // Year 0000 or 9999, or footage from next week: not a live camera's (domain/segment.hpp).
+      if (auto why = implausible_segment_time(seg->decoded.start, e.segment_duration, now))
+        throw BadInput(fmt::format("MTX_SEGMENT_PATH {}: {}", quote(e.segment_path), *why));
     }
     CameraRef cam = camera_for_path(e.path);
     entry.camera_id = cam.id;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/segment_time.hpp"
 #include "media/mp4_probe.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -133,6 +134,13 @@ Reconciler::Report Reconciler::run() {
         if (known->state == SegmentState::recording) to_finish.emplace_back(known->id, entry.relative);
         return;
       }
+      // A name dated year 0000 or 9999 was not written for a live camera (domain/segment.hpp): it
+      // is counted and named in the log, never indexed.
+      if (auto why = implausible_segment_time(decoded->start, std::nullopt, now)) {
+        if (report.implausible++ < 3)
+          log::get("reconcile")->warn("segment file {} not indexed: {}", quote(entry.relative), *why);
+        return;
+      }
       struct stat st {};
       if (::fstatat(entry.dir_fd, entry.name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
       TimePoint mtime{std::chrono::duration_cast<Micros>(std::chrono::seconds{st.st_mtim.tv_sec} +
@@ -209,9 +217,10 @@ Reconciler::Report Reconciler::run() {
   set_states(seen_missing, SegmentState::complete, report.restored);
 
   report.elapsed = std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now() - started);
-  log::get("reconcile")->info("reconciled {}: {} segment files, {} added, {} finished, {} missing, {} restored, {} ignored in {} ms",
+  log::get("reconcile")->info("reconciled {}: {} segment files, {} added, {} finished, {} missing, {} restored, {} ignored, "
+                              "{} with impossible dates not indexed, in {} ms",
                               root.string(), report.scanned, report.added, report.finished, report.missing,
-                              report.restored, report.ignored, report.elapsed.count() / 1000);
+                              report.restored, report.ignored, report.implausible, report.elapsed.count() / 1000);
   return report;
 }
 

@@ -24,6 +24,7 @@ class Reconciler {
     std::size_t finished = 0;   // recording rows whose file stopped growing
     std::size_t missing = 0;    // rows whose file vanished
     std::size_t restored = 0;   // missing rows whose file is back
+    std::size_t implausible = 0;  // new files whose names date them before 1970 or after now + 1 day: not indexed
     Micros elapsed{0};
   };
   Report run();

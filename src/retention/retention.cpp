@@ -1,6 +1,19 @@
 // The retention pass and the operations around it: when to warn, claim, unlink and forget. Which
 // segments may be claimed is decided by the index's claims (index/expiry.cpp), whose SQL holds
 // every protection, so no caller can delete what must be kept.
+//
+// Footage is deleted here for three reasons, each with its own promise (ARCHITECTURE.md "Deletion
+// invariants" names the test of each):
+//  - retention (delete_expired): never before expires_at, never without an earlier
+//    recordings.expiring notice (notify() pushes a late notice's expiry to now + notify_before).
+//  - disk (guard_disk): by design before expires_at and without a notice first, only while free
+//    space is below disk_min_free: the soonest-expiring deletable segments, just enough of them;
+//    with nothing deletable left, a disk.alert instead.
+//  - manual (delete_segment): by design before expires_at and without a notice first: the one
+//    segment the admin named, if deletable, else a Conflict naming the protection.
+// For every reason: permanent, clip and recording footage is never claimed; finish() writes an
+// audit row (the reason, the outcome) and a recordings.deleted event per camera and reason in the
+// transaction that forgets the rows.
 #include "retention/retention.hpp"
 
 #include <errno.h>

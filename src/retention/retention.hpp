@@ -2,15 +2,24 @@
 // Cyclic retention: the pass that warns, deletes expired footage and guards free disk space, plus
 // the operations that change what may be deleted (permanent flags, clips, plan changes).
 //
-// Rules (the invariants the property test checks):
+// Rules (ARCHITECTURE.md "Deletion invariants" has them per reason with the test of each):
 //  - A segment expires at start + retention of its camera (plan or override); expires_at is stored.
-//  - Never deleted, by any path: a permanent segment, a segment overlapping a clip of its camera, a
-//    segment still `recording`. The SQL that picks victims enforces this, not only its callers: every
-//    claim of index/expiry.cpp holds the protections in its WHERE clause.
-//  - Nothing is deleted by retention before it was notified: the notification step of each pass
-//    (a recordings.expiring event per camera, docs/webhooks.md) warns about everything expiring within `notify_before`; a warning that comes late (the server
+//  - Never deleted, for any reason: a permanent segment, a segment overlapping a clip of its camera,
+//    a segment still `recording`. The SQL that picks victims enforces this, not only its callers:
+//    every claim of index/expiry.cpp holds the protections in its WHERE clause.
+//  - Every deletion, for any reason, writes an audit row (reason retention / disk / manual, and the
+//    outcome) and a recordings.deleted event per camera and reason, in the transaction that forgets
+//    the rows.
+//  - reason retention (delete_expired): never before expires_at, never without a notice first. The
+//    notification step of each pass (a recordings.expiring event per camera, docs/webhooks.md)
+//    warns about everything expiring within `notify_before`; a warning that comes late (the server
 //    was down, a plan got shorter, a permanent flag was removed) pushes the expiry to
-//    now + notify_before, so every deletion is announced at least notify_before - interval ahead.
+//    now + notify_before, so every such deletion is announced at least notify_before - interval ahead.
+//  - reason disk (guard_disk), by design before expires_at and without a notice first: only while
+//    free space is below disk_min_free, the deletable segments that expire soonest ((expires_at, id)
+//    order), just enough to get back above the floor; with nothing deletable left, a disk.alert.
+//  - reason manual (delete_segment), by design before expires_at and without a notice first: the one
+//    segment the admin named, if deletable (else Conflict naming the protection).
 //  - Deletion is crash-safe: rows are marked `deleting` in a transaction, files unlinked, rows
 //    forgotten with an audit entry; rows left `deleting` by a crash are finished at the next pass.
 //  - Files are only unlinked inside the recordings root; a path that resolves outside (symlinks) is

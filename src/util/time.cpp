@@ -129,6 +129,7 @@ Micros parse_duration(std::string_view text) {
       ++pos;
     }
     if (pos == start || (pos == start + 1 && text[start] == '.')) fail();
+    if (pos - start > 20) fail();  // more digits than any duration up to the bound below; stold would overflow
     long double value = std::stold(std::string(text.substr(start, pos - start)));
     size_t ustart = pos;
     while (pos < text.size() && ((text[pos] >= 'a' && text[pos] <= 'z'))) ++pos;

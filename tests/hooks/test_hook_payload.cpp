@@ -64,10 +64,13 @@ TEST_CASE("hook events are validated with messages naming the variable", "[hooks
 TEST_CASE("hook payloads round-trip and reject anything unexpected", "[hooks]") {
   TimePoint t{Micros{1736935200123456}};
   auto p = make_hook_payload(HookKind::segment_create, {{"MTX_PATH", "camera_1"}, {"MTX_SEGMENT_PATH", "./a.mp4"}}, t, "/w");
-  auto e = parse_hook_payload(p, HookKind::segment_create, TimePoint{});
+  auto e = parse_hook_payload(p, HookKind::segment_create, t);
   CHECK(e.time == t);
   CHECK(e.segment_path == "./a.mp4");
-  CHECK(parse_hook_payload(p, std::nullopt, TimePoint{}).kind == HookKind::segment_create);
+  CHECK(parse_hook_payload(p, std::nullopt, t).kind == HookKind::segment_create);
+  // A day ahead of the server's clock is the limit (clocks of two hosts); a spooled event may be old.
+  CHECK(parse_hook_payload(p, std::nullopt, t - std::chrono::hours{24}).time == t);
+  CHECK(parse_hook_payload(p, std::nullopt, t + std::chrono::hours{24 * 30}).time == t);
 
   struct Row {
     json body;
@@ -83,9 +86,17 @@ TEST_CASE("hook payloads round-trip and reject anything unexpected", "[hooks]") 
       {json{{"vars", json{{"MTX_PATH", 5}}}}, "vars.MTX_PATH: expected a string, got 5"},
       {json{{"vars", json{{"MTX_PATHS_CAM1_SOURCE", "rtsp://a:b@c"}}}}, "vars: unknown variable \"MTX_PATHS_CAM1_SOURCE\""},
       {json{{"cwd", "/"}}, "vars: expected an object of MTX_* variables"},
+      {json{{"time_us", 1.5}, {"vars", json::object()}}, "time_us: expected an integer, got 1.5"},
+      {json{{"time_us", -1}, {"vars", json::object()}}, "time_us: -1 is before 1970 or after now + 1 day (1737021600123456)"},
+      {json{{"time_us", 1737021600123457}, {"vars", json::object()}},
+       "time_us: 1737021600123457 is before 1970 or after now + 1 day (1737021600123456)"},
+      {json{{"time_us", 253402300799000000}, {"vars", json::object()}},
+       "time_us: 253402300799000000 is before 1970 or after now + 1 day (1737021600123456)"},
+      {json{{"time_us", 18446744073709551615ULL}, {"vars", json::object()}},
+       "time_us: 18446744073709551615 is before 1970 or after now + 1 day (1737021600123456)"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.body.dump());
-    REQUIRE_THROWS_WITH(parse_hook_payload(r.body, HookKind::segment_create, TimePoint{}), r.message);
+    REQUIRE_THROWS_WITH(parse_hook_payload(r.body, HookKind::segment_create, t), r.message);
   }
 }
