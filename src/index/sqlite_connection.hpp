@@ -17,6 +17,7 @@ class SqliteBackend final : public Backend {
   void migrate(Connection& writer) const override;
   int schema_version(Connection& connection) const override;
   int latest_schema_version() const override;
+  std::string integrity_check(Connection& connection) const override;
 
  private:
   std::filesystem::path file_;
