@@ -245,9 +245,9 @@ void Database::run_batch(std::vector<Job*>& batch) {
     if (!j->error) continue;
     try {
       std::rethrow_exception(j->error);
-    } catch (const Unavailable& e) {
+    } catch (const index::StorageFull& e) {
       failure = e.what();
-    } catch (...) {  // the job's own error: the index itself was writable
+    } catch (...) {  // the job's own error, or an engine down (health probes that itself)
     }
   }
   {

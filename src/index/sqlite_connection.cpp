@@ -43,7 +43,7 @@ class SqliteStatement final : public Statement {
     // A full disk passes: the same write succeeds once there is room, so it is a 503 (the hook
     // client spools) and not a 500 or a spooled event rejected for good.
     if ((rc & 0xff) == SQLITE_FULL)
-      throw Unavailable(fmt::format("index not writable: {} (free space in data_dir)", sqlite3_errmsg(db_)));
+      throw StorageFull(fmt::format("index not writable: {} (free space in data_dir)", sqlite3_errmsg(db_)));
     throw SQLite::Exception(db_, rc);
   }
   std::int64_t column_int64(int index) override { return sqlite3_column_int64(handle_, index); }
