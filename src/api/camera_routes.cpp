@@ -78,6 +78,12 @@ void get_health(ApiContext& ctx, const Call& call) {
     alerts.push_back({{"kind", "index"}, {"camera_id", nullptr}, {"since", nullptr},
                       {"message", fmt::format("index unreachable: {}", e.what())}});
   }
+  // Readable but not writable (its disk is full): hooks get 503 and are spooled meanwhile.
+  if (auto failure = ctx.db.write_failure(); !failure.empty() && index["state"] == "up") {
+    index["state"] = "unwritable";
+    index["error"] = failure;
+    alerts.push_back({{"kind", "index"}, {"camera_id", nullptr}, {"since", nullptr}, {"message", failure}});
+  }
   const bool down = index["state"] == "down";
   if (!down) {
     try {

@@ -13,6 +13,10 @@ nlohmann::json health_alerts(const ApiContext& ctx) {
   if (auto disk = ctx.retention.alert(); !disk.empty())
     alerts.push_back({{"kind", "disk"}, {"camera_id", nullptr}, {"since", time_or_null(ctx.retention.alert_since())},
                       {"message", disk}});
+  // Deletions waiting for a recordings root that is missing or empty (a disk not mounted).
+  if (auto unseen = ctx.retention.root_unseen(); !unseen.empty())
+    alerts.push_back({{"kind", "storage"}, {"camera_id", nullptr}, {"since", time_or_null(ctx.retention.root_unseen_since())},
+                      {"message", unseen}});
   if (ctx.watchdog) {
     for (const auto& s : ctx.watchdog->stalled())
       alerts.push_back({{"kind", "stalled"}, {"camera_id", s.camera_id}, {"since", time_or_null(s.state.since)},

@@ -5,7 +5,8 @@
 //
 // An alert is {"kind", "camera_id" (null for server-wide ones), "since", "message"}:
 //   kind "disk"     — the disk guard is below its floor with nothing left it may delete;
-//   kind "stalled"  — a camera that should be recording makes no progress (StallWatchdog).
+//   kind "stalled"  — a camera that should be recording makes no progress (StallWatchdog);
+//   kind "storage"  — deletions wait: the recordings root is missing or empty (not mounted).
 #include <nlohmann/json.hpp>
 #include <optional>
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "access/admin_token.hpp"
+#include "api/connection_pool.hpp"
 #include "api/web_console.hpp"
 #include "ingest/spool_ingest.hpp"
 #include "util/error.hpp"
@@ -18,6 +19,9 @@ namespace {
 // Room for every camera's hook at a segment boundary, and then some (the kernel caps it at
 // net.core.somaxconn, 4096 by default).
 constexpr int kListenBacklog = 1024;
+// Connections served at once (a worker each); more wait in the queue. Below the usual 1,024
+// open-file limit of a shell, with room for the index and the spool.
+constexpr std::size_t kMaxConnections = 768;
 }  // namespace
 
 const Clock& ServerApp::system_clock() {
@@ -76,7 +80,11 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
                           {"last_retention", last_retention_},
                           {"spooled_events_ingested", spooled_events_.load()}};
   };
-  http_.new_task_queue = [n = config_.server.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+  // server.threads workers, more while connections wait (idle keep-alive, slow clients), so a hook
+  // is not queued behind them (api/connection_pool.hpp).
+  http_.new_task_queue = [n = config_.server.threads] {
+    return new ConnectionPool(static_cast<std::size_t>(n), kMaxConnections);
+  };
   install_api(http_, *ctx_);
   install_web_console(http_, config_);
 }

@@ -49,8 +49,9 @@ struct Config {
     std::string api_token;      // HOOK_SERVER_API_TOKEN overrides
     std::string hook_secret;    // HOOK_SERVER_HOOK_SECRET overrides
     std::size_t max_body_bytes = 1 << 20;
-    // cpp-httplib gives each connection a worker for as long as it is kept alive (up to 5 s idle),
-    // so the pool must outnumber the keep-alive connections of frontends, or hooks wait in line.
+    // Workers kept for HTTP connections; cpp-httplib gives each connection a worker for as long as
+    // it is kept alive (1 s idle at most), and more are started while all are held
+    // (api/connection_pool.hpp).
     int threads = 32;
     // Browser origins allowed to call the API from another site (exact "scheme://host[:port]").
     std::vector<std::string> cors_origins;

@@ -197,6 +197,9 @@ class Backend {
   virtual void migrate(Connection& writer) const = 0;
   virtual int schema_version(Connection& connection) const = 0;
   virtual int latest_schema_version() const = 0;
+  // The engine's own check of its files: "ok", or what it found (SQLite's PRAGMA
+  // integrity_check). An engine that checks itself (PostgreSQL) answers "ok".
+  virtual std::string integrity_check(Connection&) const { return "ok"; }
   // Calls `changed(camera)` from a thread of its own when another connection (another node, a
   // maintenance command) commits changes to that camera's segments, and `changed(nullopt)` when
   // changes may have been missed (the feed reconnected). Null when the engine has no such feed.

@@ -239,7 +239,36 @@ void Database::run_batch(std::vector<Job*>& batch) {
     for (Job* j : batch)
       if (!j->error) j->error = std::current_exception();
   }
+  // A job that could not write for want of room makes the index unwritable until one commits.
+  std::string failure;
+  for (Job* j : batch) {
+    if (!j->error) continue;
+    try {
+      std::rethrow_exception(j->error);
+    } catch (const index::StorageFull& e) {
+      failure = e.what();
+    } catch (...) {  // the job's own error, or an engine down (health probes that itself)
+    }
+  }
+  {
+    std::lock_guard lock(failure_mutex_);
+    if (failure != write_failure_) {
+      if (failure.empty()) log::get("index")->info("index writable again");
+      else log::get("index")->error("{}", failure);
+    }
+    write_failure_ = std::move(failure);
+  }
   publish_segment_changes();
+}
+
+std::string Database::write_failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return write_failure_;
+}
+
+std::string Database::integrity_check() {
+  std::lock_guard lock(write_mutex_);
+  return backend_->integrity_check(*writer_);
 }
 
 int Database::schema_version() {

@@ -46,6 +46,8 @@ class Database final : private index::ChangeObserver {
   std::string location() const { return backend_->location(); }
   int schema_version();
   int latest_schema_version() const { return backend_->latest_schema_version(); }
+  // The engine's check of its files (Backend::integrity_check): "ok" or what it found.
+  std::string integrity_check();
 
   // Runs fn(Writer&) inside a write transaction and returns its result once that transaction
   // committed. If fn throws, its changes are rolled back and the exception is rethrown here. fn
@@ -84,6 +86,10 @@ class Database final : private index::ChangeObserver {
   // SQLite has no feed: one process writes its index).
   std::uint64_t segments_version(const std::string& camera_id) const;
 
+  // Why the index cannot be written now (a full disk: Unavailable), "" when the last write
+  // transaction committed. Set by a write that failed so, cleared by the next that commits.
+  std::string write_failure() const;
+
   // A reader on a pooled connection, each statement seeing the latest commit.
   ReadTransaction reader();
   // A reader whose statements all see one consistent snapshot, until it ends.
@@ -116,6 +122,8 @@ class Database final : private index::ChangeObserver {
   std::mutex pool_mutex_;
   std::vector<Connection> readers_;
   std::atomic<std::uint64_t> transactions_{0}, jobs_{0};  // group-commit effect, logged at close
+  mutable std::mutex failure_mutex_;
+  std::string write_failure_;  // see write_failure()
 
   // Segment changes, collected from the writer while a batch runs (under write_mutex_), resolved to
   // cameras before COMMIT and published after it.

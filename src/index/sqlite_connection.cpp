@@ -40,6 +40,10 @@ class SqliteStatement final : public Statement {
     const int rc = sqlite3_step(handle_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
+    // A full disk passes: the same write succeeds once there is room, so it is a 503 (the hook
+    // client spools) and not a 500 or a spooled event rejected for good.
+    if ((rc & 0xff) == SQLITE_FULL)
+      throw StorageFull(fmt::format("index not writable: {} (free space in data_dir)", sqlite3_errmsg(db_)));
     throw SQLite::Exception(db_, rc);
   }
   std::int64_t column_int64(int index) override { return sqlite3_column_int64(handle_, index); }
@@ -189,6 +193,13 @@ int SqliteBackend::schema_version(Connection& connection) const {
   auto q = connection.prepare("PRAGMA user_version");
   q->step();
   return static_cast<int>(q->int64(0));
+}
+
+std::string SqliteBackend::integrity_check(Connection& connection) const {
+  auto q = connection.prepare("PRAGMA integrity_check");
+  std::string found;
+  while (q->step()) found += (found.empty() ? "" : "; ") + std::string(q->column_text(0));
+  return found;
 }
 
 void SqliteBackend::migrate(Connection& writer) const {

@@ -4,8 +4,16 @@
 #include <filesystem>
 
 #include "index/connection.hpp"
+#include "util/error.hpp"
 
 namespace hs::index {
+
+// The index's disk is full (SQLITE_FULL): a 503 like any Unavailable (the hook client spools),
+// and the one failure Database::write_failure() reports, since writes succeed again once there is
+// room.
+struct StorageFull : Unavailable {
+  using Unavailable::Unavailable;
+};
 
 class SqliteBackend final : public Backend {
  public:
@@ -17,6 +25,7 @@ class SqliteBackend final : public Backend {
   void migrate(Connection& writer) const override;
   int schema_version(Connection& connection) const override;
   int latest_schema_version() const override;
+  std::string integrity_check(Connection& connection) const override;
 
  private:
   std::filesystem::path file_;

@@ -13,6 +13,7 @@
 #include "domain/segment_time.hpp"
 #include "media/mp4_probe.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/log.hpp"
 #include "util/tree_walk.hpp"
 
@@ -113,8 +114,11 @@ Reconciler::Report Reconciler::run() {
   // could not read. Marking is harmless (the next pass restores), but it hides recordings meanwhile.
   bool walked_all = false;
   std::vector<std::string> unreadable;
-  std::error_code ec;
-  if (fs::is_directory(root, ec)) {
+  const std::string unseen = recordings_root_unseen(root);
+  bool expected_files = false;  // rows whose files should be there
+  for (const auto& row : indexed.rows())
+    expected_files = expected_files || row.state == SegmentState::recording || row.state == SegmentState::complete;
+  if (unseen.empty()) {
     // Indexed files cost a name decode and a table look-up, no stat: only new files are stat'ed.
     std::string stopped = walk_tree(root, [&](const TreeEntry& entry) {
       if (progress) progress("walking", report.scanned + report.ignored, 0);
@@ -153,9 +157,13 @@ Reconciler::Report Reconciler::run() {
     for (const auto& dir : unreadable)
       log::get("reconcile")->warn("cannot read folder {}: the segments indexed below it are left as they are",
                                   (root / dir).string());
-  } else {
-    log::get("reconcile")->warn("recordings root {} is not a folder (not mounted?): no segment is marked missing",
-                                root.string());
+  }
+  // Said once per change, not at every pass.
+  const std::string problem = unseen.empty() || !expected_files ? "" : unseen;
+  if (problem != root_problem_) {
+    if (problem.empty()) log::get("reconcile")->info("recordings root {} can be seen again", root.string());
+    else log::get("reconcile")->warn("{}: no segment is marked missing", problem);
+    root_problem_ = problem;
   }
 
   // Rows not seen on disk: their files are gone.

@@ -3,7 +3,8 @@
 // (server down, MediaMTX crashed: no complete hook after a crash) are indexed with the duration read
 // from the fMP4 itself; a file still growing stays `recording`; rows whose file vanished become
 // `missing` (and `complete` again if it comes back); `recording` rows whose file stopped growing
-// are finished. Nothing is deleted here.
+// are finished. Nothing is deleted here. A recordings root that is missing or empty (a disk not
+// mounted: util/fs.hpp recordings_root_unseen) marks nothing missing.
 #include <chrono>
 
 #include "config/config.hpp"
@@ -37,6 +38,7 @@ class Reconciler {
   Database& db_;
   HookIngest& ingest_;
   const Clock& clock_;
+  std::string root_problem_;  // why the last pass could not see the files ("" when it could), logged on change
 };
 
 }  // namespace hs

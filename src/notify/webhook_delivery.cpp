@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <set>
 
 #include "notify/signature.hpp"
 #include "util/log.hpp"
@@ -35,7 +36,12 @@ std::size_t WebhookDelivery::run_once() {
   std::lock_guard lock(run_mutex_);
   auto due = db_.reader().due_deliveries(clock_.now(), 50);
   std::size_t delivered = 0;
+  // A receiver that failed once in this run is not tried again until the next: one that accepts
+  // and never answers costs one timeout per run, not one per due delivery (the worker that runs
+  // this also drains the spool).
+  std::set<std::string> failed_urls;
   for (const auto& [d, kind, payload] : due) {
+    if (failed_urls.count(d.url)) continue;
     auto [base, path] = split_url(d.url);
     const std::int64_t timestamp = epoch_us(clock_.now()) / 1000000;
     httplib::Headers headers{{"X-Hook-Server-Event", kind},
@@ -61,6 +67,7 @@ std::size_t WebhookDelivery::run_once() {
       db_.write([&](Writer& w) { w.mark_delivered(d.id, now); });
       ++delivered;
     } else {
+      failed_urls.insert(d.url);
       Micros backoff = std::min<Micros>(std::chrono::seconds{2} * (1LL << std::min(d.attempts, 9)), std::chrono::minutes{10});
       db_.write([&](Writer& w) { w.mark_delivery_failed(d.id, error, now + backoff); });
       if (d.attempts == 0)

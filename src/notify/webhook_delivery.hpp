@@ -1,7 +1,8 @@
 #pragma once
 // Delivers the notification outbox: POSTs each due delivery's JSON to its webhook URL and records
 // the outcome. Failures are retried with exponential backoff (2 s doubling, capped at 10 min), for
-// as long as it takes: a receiver that is down loses nothing. Delivery is at least once; payloads
+// as long as it takes: a receiver that is down loses nothing. A receiver that fails is not tried
+// again in the same run, so one that hangs costs the caller one timeout per run. Delivery is at least once; payloads
 // carry the notification "id" so a receiver can drop a repeat.
 //
 // Headers (docs/webhooks.md): X-Hook-Server-Event (the event type), X-Hook-Server-Delivery (the

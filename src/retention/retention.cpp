@@ -32,6 +32,7 @@
 
 #include "notify/event_outbox.hpp"
 #include "util/error.hpp"
+#include "util/fs.hpp"
 #include "util/log.hpp"
 
 namespace hs {
@@ -159,10 +160,11 @@ void Retention::delete_expired(PassReport& report) {
     auto now = clock_.now();
     auto victims = db_.write([&](Writer& w) { return w.claim_expired(now, kBatch); });
     if (victims.empty()) return;
-    finish(victims, report, report.deleted_bytes);
-    report.deleted += victims.size();
+    const std::size_t forgotten = finish(victims, report, report.deleted_bytes);
+    report.deleted += forgotten;
     if (progress) progress("deleting expired", report.deleted, 0);
-    if (victims.size() < static_cast<size_t>(kBatch)) return;
+    // Unlink failures put rows back: stop rather than claim the same rows again.
+    if (victims.size() < static_cast<size_t>(kBatch) || forgotten == 0) return;
   }
 }
 
@@ -199,6 +201,28 @@ void Retention::guard_disk(PassReport& report) {
     rlog()->error("{}", alert);
   }
   set_alert(alert, u, floor_bytes(u));
+}
+
+void Retention::set_root_unseen(const std::string& why) {
+  {
+    std::lock_guard lock(alert_mutex_);
+    if (why == root_unseen_) return;
+    root_unseen_ = why;
+    if (!why.empty()) root_unseen_since_ = clock_.now();
+  }
+  if (why.empty()) rlog()->info("recordings root {} is back: deletions go on", root_.string());
+  else rlog()->error("{}: deletions wait until its files can be seen", why);
+}
+
+std::string Retention::root_unseen() const {
+  std::lock_guard lock(alert_mutex_);
+  return root_unseen_;
+}
+
+std::optional<TimePoint> Retention::root_unseen_since() const {
+  std::lock_guard lock(alert_mutex_);
+  if (root_unseen_.empty()) return std::nullopt;
+  return root_unseen_since_;
 }
 
 void Retention::set_alert(const std::string& alert, const DiskUsage& u, std::uint64_t floor) {
@@ -245,6 +269,16 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& re
     }
     return it->second;
   };
+  // A root that is not there or empty (a disk not mounted) would make every unlink ENOENT and
+  // every row "already gone": the rows go back until the files can be seen.
+  if (auto unseen = recordings_root_unseen(root_); !unseen.empty()) {
+    set_root_unseen(unseen);
+    db_.write([&](Writer& w) {
+      for (const auto& v : victims) w.restore_undeleted(v.id);
+    });
+    return 0;
+  }
+  set_root_unseen("");
   const std::string kRefused = "refused: outside the recordings root (file left in place)";
   std::set<std::string> emptied;
   for (const auto& v : victims) {
@@ -296,8 +330,11 @@ std::size_t Retention::finish(const std::vector<Victim>& victims, PassReport& re
   }
   db_.write([&](Writer& w) {
     for (const auto& d : done) {
-      if (d.forget) w.forget_deleted(d.v->id);
-      else w.restore_undeleted(d.v->id);
+      if (!d.forget) {  // not deleted: no audit row (logged above), retried at the next pass
+        w.restore_undeleted(d.v->id);
+        continue;
+      }
+      w.forget_deleted(d.v->id);
       w.append_audit(audit::Entry{0, now, d.v->id, d.v->camera_id, d.v->file, d.v->start, d.v->size, d.v->reason,
                                   d.outcome, d.v->duration});
     }
@@ -353,7 +390,11 @@ void Retention::delete_segment(std::int64_t id) {
   });
   PassReport report;
   std::int64_t bytes = 0;
-  finish({victim}, report, bytes);
+  if (finish({victim}, report, bytes) == 0) {
+    const std::string unseen = root_unseen();
+    throw Unavailable(fmt::format("recording {} not deleted: {}", id,
+                                  unseen.empty() ? "its file could not be removed (the server log says why)" : unseen));
+  }
 }
 
 Retention::ClipView Retention::add_clip(const std::string& camera_id, TimePoint start, TimePoint end,

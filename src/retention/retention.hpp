@@ -22,6 +22,9 @@
 //    segment the admin named, if deletable (else Conflict naming the protection).
 //  - Deletion is crash-safe: rows are marked `deleting` in a transaction, files unlinked, rows
 //    forgotten with an audit entry; rows left `deleting` by a crash are finished at the next pass.
+//    A failed unlink puts the row back without an audit entry (logged; retried at the next pass).
+//  - Nothing is forgotten as "already gone" while the recordings root is missing or empty (a disk
+//    not mounted, util/fs.hpp recordings_root_unseen): the rows go back and wait.
 //  - Files are only unlinked inside the recordings root; a path that resolves outside (symlinks) is
 //    never touched.
 #include <filesystem>
@@ -89,7 +92,8 @@ class Retention {
   // Throws NotFound / Conflict (segment being deleted).
   Segment set_permanent(std::int64_t segment_id, bool permanent);
   // Manual deletion of one segment (reason manual). Throws NotFound, Conflict for permanent,
-  // clip-protected or recording segments.
+  // clip-protected or recording segments, Unavailable when the file could not be removed (the
+  // row stays).
   void delete_segment(std::int64_t segment_id);
   // A permanent clip of a camera from `start` to `end`, with the recordings it keeps (at most
   // 1,000 listed). Throws NotFound naming the camera.
@@ -112,6 +116,11 @@ class Retention {
   // When the current alert was raised (none when fine).
   std::optional<TimePoint> alert_since() const;
 
+  // Why deletions wait (the recordings root is missing or empty: a disk not mounted), "" when they
+  // do not; set when a deletion found it so, cleared when one found the files visible again.
+  std::string root_unseen() const;
+  std::optional<TimePoint> root_unseen_since() const;
+
   // The recordings disk the guard watches (the storage report). usage() throws Error naming the
   // failing statvfs.
   const std::filesystem::path& root() const { return root_; }
@@ -129,6 +138,8 @@ class Retention {
   Micros retention_of_camera(Reader& r, const std::string& camera_id) const;
   // Records the disk alert ("" when fine); its raising and clearing are disk.alert / disk.ok events.
   void set_alert(const std::string& alert, const DiskUsage& u, std::uint64_t floor);
+  // Records (and logs, once per change) why deletions wait; "" when they do not.
+  void set_root_unseen(const std::string& why);
 
   const Config& config_;
   Database& db_;
@@ -140,6 +151,8 @@ class Retention {
   mutable std::mutex alert_mutex_;
   std::string alert_;
   TimePoint alert_since_;
+  std::string root_unseen_;
+  TimePoint root_unseen_since_;
 };
 
 }  // namespace hs

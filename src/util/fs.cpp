@@ -148,4 +148,13 @@ void append_line_durable(const fs::path& file, std::string_view line) {
   if (::fsync(f.fd) != 0) sys_fail("fsync", file);
 }
 
+std::string recordings_root_unseen(const std::filesystem::path& root) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(root, ec);
+  if (ec) return fmt::format("recordings root {} cannot be read ({}): not mounted?", quote(root.string()), ec.message());
+  if (it == std::filesystem::directory_iterator{})
+    return fmt::format("recordings root {} is empty: a disk not mounted?", quote(root.string()));
+  return "";
+}
+
 }  // namespace hs

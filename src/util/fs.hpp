@@ -18,6 +18,12 @@ std::filesystem::path confine(const std::filesystem::path& root, const std::file
 // and the failing call.
 void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644);
 
+// Why files below the recordings root cannot be judged gone now, "" when they can: the root is
+// missing, not a folder, unreadable, or empty. An empty root is what an unmounted disk leaves (its
+// mount point), so a root without a single entry is taken for one: nothing is marked missing or
+// forgotten as "already gone" because it is not there.
+std::string recordings_root_unseen(const std::filesystem::path& root);
+
 // Appends one line (a '\n' is added) under an exclusive flock and fsyncs before returning.
 // Throws Error naming the file.
 void append_line_durable(const std::filesystem::path& file, std::string_view line);

@@ -14,7 +14,9 @@
 #include "index/segments.hpp"
 #include "support/media.hpp"
 #include "support/mediamtx_standin.hpp"
+#include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
+#include "support/tmpfs_mount.hpp"
 #include "build_paths.hpp"
 
 using namespace hs;
@@ -27,23 +29,6 @@ namespace {
 const char* kCameras = R"(cameras:
   - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
 )";
-
-// Empty segment files named like MediaMTX's, one a minute.
-std::vector<std::string> touch_segments(const fs::path& working_dir, const std::string& path, int count) {
-  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone{});
-  std::vector<std::string> names;
-  for (int i = 0; i < count; ++i) {
-    std::string rel = rp.encode(path, parse_rfc3339("2025-02-01T00:00:00Z") + std::chrono::minutes{i});
-    fs::create_directories((working_dir / "recordings" / rel).parent_path());
-    std::ofstream(working_dir / "recordings" / rel) << "segment " << i;
-    names.push_back("./recordings/" + rel);
-  }
-  return names;
-}
-
-void set_mtime_ago(const fs::path& p, std::chrono::seconds ago) {
-  fs::last_write_time(p, fs::file_time_type::clock::now() - ago);
-}
 
 }  // namespace
 
@@ -71,52 +56,31 @@ TEST_CASE("hooks fired while the server is down are spooled and ingested at rest
 }
 
 TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
-  TempDir dir;
-  int port = free_port();
-  fs::path cfg = dir.path() / "hook-server.yml";
-  std::ofstream(cfg) << fmt::format("server: {{listen: 127.0.0.1:{}}}\naccess: {{mode: open}}\ndata_dir: ./var\nmediamtx: {{working_dir: ./mtx, timezone: UTC}}\n{}",
-                                    port, kCameras);
-  fs::path working = dir.path() / "mtx";
-  auto names = touch_segments(working, "camera_1", 40);
-  MediamtxStandin procs(dir.path());
-  const std::string serve = fmt::format("{} serve --config '{}'", HOOK_SERVER_BIN, cfg.string());
-  auto healthy = [&] {
-    httplib::Client cli("127.0.0.1", port);
-    auto res = cli.Get("/api/health");
-    return res && res->status == 200;
-  };
-  int server = procs.launch(serve, {});
-  REQUIRE(eventually(healthy));
+  ServeProcess server(kCameras);
+  auto names = touch_segments(server.working_dir(), "camera_1", 40);
+  server.start();
 
-  MediamtxStandin mtx(working);
-  const std::string hook = fmt::format("{} hook segment-complete --config '{}'", HOOK_SERVER_BIN, cfg.string());
+  MediamtxStandin mtx(server.working_dir());
+  const std::string hook = server.hook_command("segment-complete");
   for (int i = 0; i < 20; ++i) mtx.launch(hook, MediamtxStandin::segment_complete_vars("camera_1", names[i], 60));
-  ::kill(procs.run(server).pid, SIGKILL);  // mid-flight
+  server.kill(SIGKILL);  // mid-flight
   for (int i = 20; i < 40; ++i) mtx.launch(hook, MediamtxStandin::segment_complete_vars("camera_1", names[i], 60));
   for (const auto& r : mtx.wait_all()) {
     INFO(r.output);
     CHECK(r.exit_code == 0);
   }
-  procs.wait(server);
+  server.wait();
 
-  int again = procs.launch(serve, {});
-  REQUIRE(eventually(healthy));
-  httplib::Client cli("127.0.0.1", port);
+  server.start();
   // The first server's start-up reconcile indexed all 40 (still fresh) files as recording, so 40
   // rows exist before the spool is drained: wait for the worker's start-up pass (drain, then
   // reconcile) before reading the states.
-  REQUIRE(eventually([&] {
-    auto res = cli.Get("/api/health");
-    return res && !json::parse(res->body)["worker"]["last_reconcile"].is_null();
-  }));
-  auto res = cli.Get("/api/cameras/1/recordings?limit=1000");
-  REQUIRE(res);
-  json page = json::parse(res->body);  // not a range-for over json::parse(...)[...]: a destroyed temporary
+  REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
+  json page = server.get("/api/cameras/1/recordings?limit=1000");
   CHECK(page["recordings"].size() == 40);
   for (const auto& r : page["recordings"]) CHECK(r["state"] == "complete");
-  procs.interrupt(again);
-  auto stopped = procs.wait(again);
-  CHECK(stopped.exit_code == 0);
+  server.kill(SIGINT);
+  CHECK(server.wait().exit_code == 0);
 }
 
 TEST_CASE("reconciliation indexes files no hook announced and tracks vanished ones", "[e2e][reconcile]") {
@@ -194,6 +158,22 @@ TEST_CASE("a walk that could not see the files marks nothing missing", "[e2e][re
     auto again = server.app().reconcile();
     CHECK(again.missing == 0);
     CHECK(again.scanned == 2);
+  }
+  SECTION("the recordings disk is unmounted: its mount point is an empty folder") {
+    if (!TmpfsMount::possible()) {
+      WARN("skipped: mounting a tmpfs needs root (CI runs as root)");
+      return;
+    }
+    fs::path stash = server.dir() / "stash";
+    fs::rename(server.recordings(), stash);
+    TmpfsMount disk(server.recordings(), 16 * 1024 * 1024);
+    fs::copy(stash, server.recordings(), fs::copy_options::recursive);
+    for (const auto& n : names) set_mtime_ago(server.working_dir() / n, std::chrono::seconds{600});
+    REQUIRE(server.app().reconcile().scanned == 2);
+    disk.unmount();
+    REQUIRE(fs::is_empty(server.recordings()));
+    CHECK(server.app().reconcile().missing == 0);
+    CHECK(states() == std::vector<std::string>{"complete", "complete"});
   }
   SECTION("the walk stops early (out of file descriptors)") {
     // A deep folder chain the walk runs out of descriptors in, and one file really gone.

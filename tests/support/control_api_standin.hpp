@@ -19,7 +19,9 @@ namespace hs::test {
 
 class ControlApiStandin {
  public:
-  ControlApiStandin() {
+  // `port`: 0 for a free one, or a given one (taking over from a SilentServer that played a
+  // MediaMTX that hangs).
+  explicit ControlApiStandin(int port = 0) {
     using httplib::Request;
     using httplib::Response;
     server_.Get("/v3/info", [this](const Request&, Response& res) {
@@ -106,7 +108,7 @@ class ControlApiStandin {
       std::this_thread::sleep_for(std::chrono::milliseconds(700));
       res.set_content("{}", "application/json");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1") : server_.bind_to_port("127.0.0.1", port) ? port : -1;
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     for (int i = 0; i < 500 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));

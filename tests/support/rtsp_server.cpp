@@ -154,22 +154,5 @@ void RtspServer::stop() {
 std::string RtspServer::base() const { return fmt::format("rtsp://127.0.0.1:{}", port_); }
 std::string RtspServer::url(const std::string& path) const { return fmt::format("{}/{}", base(), path); }
 
-SilentServer::SilentServer() {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) throw std::runtime_error(fmt::format("socket failed: {}", std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0 ||
-      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd_);
-    throw std::runtime_error(fmt::format("cannot listen on 127.0.0.1: {}", std::strerror(errno)));
-  }
-  port_ = ntohs(addr.sin_port);
-}
-
-SilentServer::~SilentServer() { ::close(fd_); }
 
 }  // namespace hs::test

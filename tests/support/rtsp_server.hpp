@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/silent_server.hpp"  // a hung camera: SilentServer
+
 namespace hs::test {
 
 class RtspServer {
@@ -43,19 +45,5 @@ class RtspServer {
 
 // Whether /usr/bin/python3 can load GStreamer's RTSP server bindings (scripts/setup.sh installs them).
 bool rtsp_server_available();
-
-// A TCP listener on 127.0.0.1 that accepts connections and never answers: a hung camera or server.
-class SilentServer {
- public:
-  SilentServer();  // throws std::runtime_error
-  ~SilentServer();
-  SilentServer(const SilentServer&) = delete;
-  SilentServer& operator=(const SilentServer&) = delete;
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 }  // namespace hs::test

@@ -146,4 +146,20 @@ std::vector<std::string> place_segments(const std::vector<fs::path>& made, const
   return names;
 }
 
+std::vector<std::string> touch_segments(const fs::path& working_dir, const std::string& path, int count) {
+  RecordPath rp("./recordings/%path/%Y-%m-%d_%H-%M-%S-%f", "fmp4", Zone{});
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    std::string rel = rp.encode(path, parse_rfc3339("2025-02-01T00:00:00Z") + std::chrono::minutes{i});
+    fs::create_directories((working_dir / "recordings" / rel).parent_path());
+    std::ofstream(working_dir / "recordings" / rel) << "segment " << i;
+    names.push_back("./recordings/" + rel);
+  }
+  return names;
+}
+
+void set_mtime_ago(const fs::path& file, std::chrono::seconds ago) {
+  fs::last_write_time(file, fs::file_time_type::clock::now() - ago);
+}
+
 }  // namespace hs::test

@@ -77,4 +77,13 @@ std::vector<std::string> place_segments(const std::vector<std::filesystem::path>
                                         const std::filesystem::path& working_dir, const std::string& path,
                                         TimePoint first, double seconds, const std::string& timezone = "UTC");
 
+// Small files named like MediaMTX's segments for `path` ("segment <i>" inside, not media), one a
+// minute from 2025-02-01T00:00:00Z, below `working_dir`/recordings. Returns the names as MediaMTX
+// passes them to hooks ("./recordings/camera_1/2025-...mp4"). For tests of counts and faults,
+// where probing real media would only cost time.
+std::vector<std::string> touch_segments(const std::filesystem::path& working_dir, const std::string& path, int count);
+
+// Sets the file's modification time `ago` before now: a segment MediaMTX stopped writing.
+void set_mtime_ago(const std::filesystem::path& file, std::chrono::seconds ago);
+
 }  // namespace hs::test
