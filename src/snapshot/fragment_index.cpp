@@ -76,14 +76,12 @@ void parse_trak(Reader trak, Tracks& out) {
   std::uint32_t id = 0, timescale = 0, handler = 0;
   while (auto b = trak.next_box()) {
     if (b->type == fourcc("tkhd")) {
-      auto version = b->body.u8();
-      b->body.skip(3 + (version == 1 ? 16 : 8));
+      b->body.skip(b->body.full_box().version == 1 ? 16 : 8);
       id = b->body.u32();
     } else if (b->type == fourcc("mdia")) {
       while (auto m = b->body.next_box()) {
         if (m->type == fourcc("mdhd")) {
-          auto version = m->body.u8();
-          m->body.skip(3 + (version == 1 ? 16 : 8));
+          m->body.skip(m->body.full_box().version == 1 ? 16 : 8);
           timescale = m->body.u32();
         } else if (m->type == fourcc("hdlr")) {
           m->body.skip(8);
@@ -137,7 +135,7 @@ bool parse_moof(Reader moof, std::uint64_t moof_offset, const Tracks& tracks, Fr
       Reader scan = traf;
       while (auto c = scan.next_box()) {
         if (c->type == fourcc("tfhd")) {
-          tf_flags = c->body.u32() & 0xFFFFFF;
+          tf_flags = c->body.full_box().flags;
           track = c->body.u32();
           if (tf_flags & 0x1) base = c->body.u64();
           if (tf_flags & 0x2) c->body.skip(4);
@@ -145,9 +143,8 @@ bool parse_moof(Reader moof, std::uint64_t moof_offset, const Tracks& tracks, Fr
           if (tf_flags & 0x10) def_size = c->body.u32();
           if (tf_flags & 0x20) def_flags = c->body.u32();
         } else if (c->type == fourcc("tfdt")) {
-          auto version = c->body.u8();
-          c->body.skip(3);
-          tfdt = static_cast<std::int64_t>(version == 1 ? c->body.u64() : c->body.u32());
+          bool wide = c->body.full_box().version == 1;
+          tfdt = static_cast<std::int64_t>(wide ? c->body.u64() : c->body.u32());
         }
       }
     }
@@ -167,8 +164,7 @@ bool parse_moof(Reader moof, std::uint64_t moof_offset, const Tracks& tracks, Fr
     while (auto c = runs.next_box()) {
       if (c->type != fourcc("trun")) continue;
       Reader r = c->body;
-      std::uint32_t vf = r.u32();
-      std::uint32_t version = vf >> 24, flags = vf & 0xFFFFFF;
+      auto [version, flags] = r.full_box();
       std::uint32_t count = r.u32();
       if (flags & 0x1) pos = base + static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(r.u32())));
       std::optional<std::uint32_t> first_flags;
