@@ -16,7 +16,10 @@ packages=(
   python3-jwt python3-cryptography python3-prometheus-client
   chromium gstreamer1.0-nice gir1.2-gst-plugins-bad-1.0 gir1.2-nice-0.1
   file
+  clang-14 libclang-rt-14-dev llvm-14
 )
+# clang-14 with its runtime libraries (libFuzzer, sanitizers) and llvm-symbolizer: the fuzz stage
+# (tests/fuzz/). gcc's ASan/UBSan/TSan runtimes come with build-essential.
 # Node.js and npm for the web console's packages: Debian's, unless a node is already installed (a
 # newer one from elsewhere ships its own npm, which Debian's npm package would conflict with).
 command -v npm >/dev/null || packages+=(nodejs npm)

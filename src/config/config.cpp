@@ -80,11 +80,18 @@ class Reader {
   void expect_map(const YAML::Node& node, const std::string& key, std::initializer_list<std::string_view> allowed) const {
     if (!node.IsMap()) fail(node, key.empty() ? "(top level)" : key, "expected a mapping");
     for (const auto& kv : node) {
-      auto name = kv.first.as<std::string>();
+      auto name = key_of(kv.first, key.empty() ? "(top level)" : key);
       bool ok = false;
       for (auto a : allowed) ok |= a == name;
       if (!ok) fail(kv.first, join(key, name), "unknown key (accepted: " + list(allowed) + ")");
     }
+  }
+
+  // A mapping key as text. YAML also allows a list, a mapping or nothing as a key (`? [a]: b`),
+  // which no hook-server.yml key is: ConfigError, not yaml-cpp's bad conversion.
+  std::string key_of(const YAML::Node& k, const std::string& parent) const {
+    if (!k.IsScalar()) fail(k, parent, "expected a key name, got a list, a mapping or an empty key");
+    return k.Scalar();
   }
 
   std::string scalar(const YAML::Node& node, const std::string& key) const {
@@ -440,7 +447,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
       if (!plans.IsMap() || plans.size() == 0) r.fail(plans, "retention.plans", "expected a mapping of plan name to duration, like {basic: 7d}");
       c.retention.plans.clear();
       for (const auto& kv : plans) {
-        auto plan = kv.first.as<std::string>();
+        auto plan = r.key_of(kv.first, "retention.plans");
         auto key = "retention.plans." + plan;
         if (!valid_camera_id(plan)) r.fail(kv.first, key, fmt::format("plan names use [A-Za-z0-9_-], got {}", quote(plan)));
         Micros d = r.duration_of(kv.second, key);

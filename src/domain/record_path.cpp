@@ -6,6 +6,8 @@
 #include <date/date.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "util/error.hpp"
 
 namespace hs {
@@ -107,6 +109,10 @@ RecordPath::RecordPath(std::string pattern, std::string_view format, Zone zone)
     literal += relative_[i];
   }
   flush();
+  // Each %path is matched lazily by trying every end; with two or more the tries multiply (a
+  // fuzzed pattern with a dozen took minutes per name). A name holds its path once.
+  if (std::count_if(tokens_.begin(), tokens_.end(), [](const Token& t) { return t.kind == Kind::path; }) > 1)
+    throw BadInput(fmt::format("recordPath {} must contain %path only once", quote(pattern_)));
 }
 
 bool RecordPath::match(size_t ti, std::string_view s, size_t pos, Fields& f) const {

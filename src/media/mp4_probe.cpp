@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "media/mp4_box.hpp"
 #include "util/error.hpp"
 
 namespace hs {
@@ -22,6 +23,9 @@ namespace hs {
 namespace {
 
 using Bytes = std::span<const unsigned char>;
+using mp4::fourcc;
+using mp4::load_be32;
+using mp4::load_be64;
 constexpr std::uint64_t kMax64 = std::numeric_limits<std::uint64_t>::max();
 
 // Bounds on what one box may make us read; beyond them the box is treated as garbage. A moov of a
@@ -32,16 +36,6 @@ constexpr std::size_t kMaxTracks = 256;
 // Each read fetches at least this much, so a header read usually brings the whole small moof and
 // the following mdat header with it.
 constexpr std::size_t kReadAhead = 4096;
-
-constexpr std::uint32_t fourcc(const char (&s)[5]) {
-  return std::uint32_t(std::uint8_t(s[0])) << 24 | std::uint32_t(std::uint8_t(s[1])) << 16 |
-         std::uint32_t(std::uint8_t(s[2])) << 8 | std::uint32_t(std::uint8_t(s[3]));
-}
-
-std::uint32_t be32(const unsigned char* p) {
-  return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
-}
-std::uint64_t be64(const unsigned char* p) { return std::uint64_t(be32(p)) << 32 | be32(p + 4); }
 
 std::uint64_t sat_add(std::uint64_t a, std::uint64_t b) { return a > kMax64 - b ? kMax64 : a + b; }
 
@@ -108,34 +102,16 @@ class File {
   std::size_t buf_len_ = 0;
 };
 
-struct BoxHeader {
-  std::uint32_t type = 0;
-  std::uint64_t size = 0;    // whole box, header included; may exceed `room`
-  std::uint32_t header = 0;  // 8, or 16 with a 64-bit size
-};
+using mp4::BoxHeader;
+using Parse = mp4::HeaderParse;
 
-enum class Parse { ok, cut, bad };
-
-// Parses the header of a box that has `room` bytes until the end of its parent (or the file), of
-// which `avail` (>= min(room, 16)) are at p. `cut`: the header itself is incomplete. `bad`: not a
-// box (a size smaller than its header, or a type that is not four printable characters).
+// A box header as this scanner accepts it: a valid header (mp4_box.hpp) whose type is four
+// printable characters; anything else is garbage and ends the scan.
 Parse parse_header(const unsigned char* p, std::uint64_t avail, std::uint64_t room, BoxHeader& h) {
-  if (room < 8 || avail < 8) return Parse::cut;
-  std::uint32_t size32 = be32(p);
-  h.type = be32(p + 4);
-  for (int i = 4; i < 8; ++i)
-    if (p[i] < 0x20 || p[i] > 0x7e) return Parse::bad;
-  h.header = 8;
-  if (size32 == 1) {
-    if (room < 16 || avail < 16) return Parse::cut;
-    h.size = be64(p + 8);
-    h.header = 16;
-  } else if (size32 == 0) {
-    h.size = room;  // extends to the end of the file
-  } else {
-    h.size = size32;
-  }
-  return h.size < h.header ? Parse::bad : Parse::ok;
+  Parse parsed = mp4::parse_box_header(p, avail, room, h);
+  if (parsed == Parse::cut && avail >= 8 && room >= 8 && !mp4::printable_type(h.type)) return Parse::bad;
+  if (parsed == Parse::ok && !mp4::printable_type(h.type)) return Parse::bad;
+  return parsed;
 }
 
 // Calls f(type, body) for each complete child box of a container body; stops at the first child
@@ -143,13 +119,10 @@ Parse parse_header(const unsigned char* p, std::uint64_t avail, std::uint64_t ro
 // moov/mvex, moof/traf), never driven by the file.
 template <typename F>
 void for_each_child(Bytes body, F&& f) {
-  std::uint64_t off = 0;
-  while (off < body.size()) {
-    std::uint64_t room = body.size() - off;
-    BoxHeader h;
-    if (parse_header(body.data() + off, room, room, h) != Parse::ok || h.size > room) return;
-    f(h.type, body.subspan(std::size_t(off + h.header), std::size_t(h.size - h.header)));
-    off += h.size;
+  mp4::Reader children(body);
+  while (auto child = children.next_box()) {
+    if (!mp4::printable_type(child->type)) return;
+    f(child->type, child->body.rest());
   }
 }
 
@@ -180,13 +153,13 @@ MovieHeader parse_time_header(Bytes b) {
   if (b.size() < 4) return m;
   if (b[0] == 1) {
     if (b.size() < 32) return m;
-    m.timescale = be32(&b[20]);
-    std::uint64_t d = be64(&b[24]);
+    m.timescale = load_be32(&b[20]);
+    std::uint64_t d = load_be64(&b[24]);
     if (d != kMax64) m.duration = d;
   } else {
     if (b.size() < 20) return m;
-    m.timescale = be32(&b[12]);
-    std::uint32_t d = be32(&b[16]);
+    m.timescale = load_be32(&b[12]);
+    std::uint32_t d = load_be32(&b[16]);
     if (d != 0xffffffffu) m.duration = d;
   }
   return m;
@@ -197,7 +170,7 @@ Track parse_trak(Bytes trak) {
   for_each_child(trak, [&](std::uint32_t type, Bytes b) {
     if (type == fourcc("tkhd")) {
       std::size_t at = (b.size() >= 1 && b[0] == 1) ? 20 : 12;
-      if (b.size() >= at + 4) t.id = be32(&b[at]);
+      if (b.size() >= at + 4) t.id = load_be32(&b[at]);
     } else if (type == fourcc("mdia")) {
       for_each_child(b, [&](std::uint32_t mtype, Bytes mb) {
         if (mtype == fourcc("mdhd")) {
@@ -205,13 +178,13 @@ Track parse_trak(Bytes trak) {
           t.timescale = m.timescale;
           t.media_duration = m.duration;
         } else if (mtype == fourcc("hdlr") && mb.size() >= 12) {
-          t.handler = be32(&mb[8]);
+          t.handler = load_be32(&mb[8]);
         } else if (mtype == fourcc("minf")) {
           for_each_child(mb, [&](std::uint32_t itype, Bytes ib) {
             if (itype != fourcc("stbl")) return;
             for_each_child(ib, [&](std::uint32_t stype, Bytes sb) {
               if ((stype == fourcc("stsz") || stype == fourcc("stz2")) && sb.size() >= 12)
-                t.moov_samples = be32(&sb[8]);
+                t.moov_samples = load_be32(&sb[8]);
             });
           });
         }
@@ -247,7 +220,7 @@ void parse_moov(Bytes moov, Movie& movie) {
       movie.has_mvex = true;
       for_each_child(b, [&](std::uint32_t xtype, Bytes xb) {
         if (xtype == fourcc("trex") && xb.size() >= 24 && trexes.size() < kMaxTracks)
-          trexes.push_back({be32(&xb[4]), be32(&xb[12]), be32(&xb[16])});
+          trexes.push_back({load_be32(&xb[4]), load_be32(&xb[12]), load_be32(&xb[16])});
       });
     }
   });
@@ -284,8 +257,8 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
   if (!have_tfhd || tfhd.size() < 8) return std::nullopt;
 
   TrafTiming timing;
-  std::uint32_t flags = be32(tfhd.data()) & 0xffffff;
-  timing.track_id = be32(&tfhd[4]);
+  std::uint32_t flags = load_be32(tfhd.data()) & 0xffffff;
+  timing.track_id = load_be32(&tfhd[4]);
   const Track* track = movie.find(timing.track_id);
   std::uint64_t base = first_traf ? moof_start : data_end;
   std::uint32_t default_duration = track ? track->trex_duration : 0;
@@ -300,7 +273,7 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
   if (flags & 0x000001) {  // base-data-offset-present
     const unsigned char* p = field(8);
     if (!p) return std::nullopt;
-    base = be64(p);
+    base = load_be64(p);
   } else if (flags & 0x020000) {  // default-base-is-moof
     base = moof_start;
   }
@@ -308,19 +281,19 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
   if (flags & 0x000008) {
     const unsigned char* p = field(4);
     if (!p) return std::nullopt;
-    default_duration = be32(p);
+    default_duration = load_be32(p);
   }
   if (flags & 0x000010) {
     const unsigned char* p = field(4);
     if (!p) return std::nullopt;
-    default_size = be32(p);
+    default_size = load_be32(p);
   }
 
   if (have_tfdt) {
     if (tfdt.size() >= 12 && tfdt[0] == 1)
-      timing.tfdt = be64(&tfdt[4]);
+      timing.tfdt = load_be64(&tfdt[4]);
     else if (tfdt.size() >= 8 && tfdt[0] == 0)
-      timing.tfdt = be32(&tfdt[4]);
+      timing.tfdt = load_be32(&tfdt[4]);
     else
       return std::nullopt;
   }
@@ -334,8 +307,8 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
       ok = false;
       return;
     }
-    std::uint32_t tflags = be32(b.data()) & 0xffffff;
-    std::uint64_t count = be32(&b[4]);
+    std::uint32_t tflags = load_be32(b.data()) & 0xffffff;
+    std::uint64_t count = load_be32(&b[4]);
     std::size_t off = 8;
     if (first_trun) pos = base;
     first_trun = false;
@@ -344,7 +317,7 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
         ok = false;
         return;
       }
-      auto rel = std::int32_t(be32(&b[off]));
+      auto rel = std::int32_t(load_be32(&b[off]));
       off += 4;
       std::uint64_t mag = rel < 0 ? std::uint64_t(-std::int64_t(rel)) : std::uint64_t(rel);
       pos = rel < 0 ? (base > mag ? base - mag : 0) : sat_add(base, mag);
@@ -364,8 +337,8 @@ std::optional<TrafTiming> parse_traf(Bytes traf, std::uint64_t moof_start, bool 
       if (tflags & 0x200) sizes = 0;
       const std::size_t size_at = (tflags & 0x100) ? 4 : 0;
       for (std::uint64_t i = 0; i < count; ++i, off += entry) {
-        if (tflags & 0x100) durations += be32(&b[off]);
-        if (tflags & 0x200) sizes += be32(&b[off + size_at]);
+        if (tflags & 0x100) durations += load_be32(&b[off]);
+        if (tflags & 0x200) sizes += load_be32(&b[off + size_at]);
       }
     }
     timing.duration = sat_add(timing.duration, durations);

@@ -7,25 +7,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
 
+#include "media/mp4_box.hpp"
 #include "util/error.hpp"
 
 namespace hs::snapshot {
 
 namespace {
 
+using mp4::fourcc;
+using mp4::Reader;
+
 constexpr std::uint64_t kMaxMoov = 64ull << 20;  // larger moov/moof boxes are treated as corrupt
 constexpr std::uint64_t kMaxMoof = 16ull << 20;
 constexpr std::uint32_t kNonSync = 0x00010000;  // sample_is_non_sync_sample in sample flags
 constexpr std::uint32_t kMaxSamples = 1'000'000;  // per trun: 11 h at 25 fps
-
-constexpr std::uint32_t fourcc(const char (&s)[5]) {
-  return (std::uint32_t(std::uint8_t(s[0])) << 24) | (std::uint32_t(std::uint8_t(s[1])) << 16) |
-         (std::uint32_t(std::uint8_t(s[2])) << 8) | std::uint32_t(std::uint8_t(s[3]));
-}
 
 class File {
  public:
@@ -62,70 +62,6 @@ class File {
   std::uint64_t size_ = 0;
 };
 
-struct Box;
-
-// A bounds-checked big-endian reader over one box's payload; reads past the end yield 0 and set bad.
-class Cursor {
- public:
-  Cursor(const std::uint8_t* p, std::size_t n) : p_(p), n_(n) {}
-  bool bad() const { return bad_; }
-  std::size_t left() const { return pos_ <= n_ ? n_ - pos_ : 0; }
-  void skip(std::size_t k) {
-    if (k > left()) bad_ = true, pos_ = n_;
-    else pos_ += k;
-  }
-  std::uint64_t be(std::size_t k) {
-    if (k > left()) {
-      bad_ = true;
-      pos_ = n_;
-      return 0;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < k; ++i) v = (v << 8) | p_[pos_ + i];
-    pos_ += k;
-    return v;
-  }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(be(4)); }
-  std::uint64_t u64() { return be(8); }
-  std::uint8_t u8() { return static_cast<std::uint8_t>(be(1)); }
-
-  // The next child box, or nullopt at the end (or on a malformed header, which sets bad).
-  std::optional<Box> next_box();
-
- private:
-  const std::uint8_t* p_;
-  std::size_t n_;
-  std::size_t pos_ = 0;
-  bool bad_ = false;
-};
-
-struct Box {
-  std::uint32_t type;
-  Cursor body;
-};
-
-std::optional<Box> Cursor::next_box() {
-  if (left() < 8) return std::nullopt;
-  std::size_t start = pos_;
-  std::uint64_t size = u32();
-  std::uint32_t type = u32();
-  std::size_t header = 8;
-  if (size == 1) {
-    size = u64();
-    header = 16;
-  } else if (size == 0) {
-    size = n_ - start;
-  }
-  if (bad_ || size < header || size > n_ - start) {
-    bad_ = true;
-    pos_ = n_;
-    return std::nullopt;
-  }
-  pos_ = start + static_cast<std::size_t>(size);
-  return Box{type, Cursor(p_ + start + header, static_cast<std::size_t>(size) - header)};
-}
-
-
 struct Trex {
   std::uint32_t duration = 0, size = 0, flags = 0;
 };
@@ -136,18 +72,16 @@ struct Tracks {
   std::map<std::uint32_t, Trex> trex;
 };
 
-void parse_trak(Cursor trak, Tracks& out) {
+void parse_trak(Reader trak, Tracks& out) {
   std::uint32_t id = 0, timescale = 0, handler = 0;
   while (auto b = trak.next_box()) {
     if (b->type == fourcc("tkhd")) {
-      auto version = b->body.u8();
-      b->body.skip(3 + (version == 1 ? 16 : 8));
+      b->body.skip(b->body.full_box().version == 1 ? 16 : 8);
       id = b->body.u32();
     } else if (b->type == fourcc("mdia")) {
       while (auto m = b->body.next_box()) {
         if (m->type == fourcc("mdhd")) {
-          auto version = m->body.u8();
-          m->body.skip(3 + (version == 1 ? 16 : 8));
+          m->body.skip(m->body.full_box().version == 1 ? 16 : 8);
           timescale = m->body.u32();
         } else if (m->type == fourcc("hdlr")) {
           m->body.skip(8);
@@ -162,7 +96,7 @@ void parse_trak(Cursor trak, Tracks& out) {
   }
 }
 
-Tracks parse_moov(Cursor moov) {
+Tracks parse_moov(Reader moov) {
   Tracks t;
   while (auto b = moov.next_box()) {
     if (b->type == fourcc("trak")) parse_trak(b->body, t);
@@ -185,23 +119,23 @@ Tracks parse_moov(Cursor moov) {
 
 // Parses the video traf of one moof into `f`; returns the end offset of its sample data (0 when
 // unknown). False when the moof has no video samples.
-bool parse_moof(Cursor moof, std::uint64_t moof_offset, const Tracks& tracks, Fragment& f, std::uint64_t& data_end) {
+bool parse_moof(Reader moof, std::uint64_t moof_offset, const Tracks& tracks, Fragment& f, std::uint64_t& data_end) {
   bool first_traf = true;
   std::uint64_t prev_traf_end = moof_offset;
   bool found = false;
   while (auto b = moof.next_box()) {
     if (b->type != fourcc("traf")) continue;
-    Cursor traf = b->body;
+    Reader traf = b->body;
     std::uint32_t tf_flags = 0, track = 0;
     std::uint64_t base = 0;
     std::optional<std::uint32_t> def_duration, def_size, def_flags;
     std::optional<std::int64_t> tfdt;
     // First pass: tfhd and tfdt (trun may come before tfdt in odd files).
     {
-      Cursor scan = traf;
+      Reader scan = traf;
       while (auto c = scan.next_box()) {
         if (c->type == fourcc("tfhd")) {
-          tf_flags = c->body.u32() & 0xFFFFFF;
+          tf_flags = c->body.full_box().flags;
           track = c->body.u32();
           if (tf_flags & 0x1) base = c->body.u64();
           if (tf_flags & 0x2) c->body.skip(4);
@@ -209,9 +143,8 @@ bool parse_moof(Cursor moof, std::uint64_t moof_offset, const Tracks& tracks, Fr
           if (tf_flags & 0x10) def_size = c->body.u32();
           if (tf_flags & 0x20) def_flags = c->body.u32();
         } else if (c->type == fourcc("tfdt")) {
-          auto version = c->body.u8();
-          c->body.skip(3);
-          tfdt = static_cast<std::int64_t>(version == 1 ? c->body.u64() : c->body.u32());
+          bool wide = c->body.full_box().version == 1;
+          tfdt = static_cast<std::int64_t>(wide ? c->body.u64() : c->body.u32());
         }
       }
     }
@@ -227,12 +160,11 @@ bool parse_moof(Cursor moof, std::uint64_t moof_offset, const Tracks& tracks, Fr
     std::uint64_t pos = base;
     std::int64_t t = tfdt.value_or(0);
     std::uint64_t samples = 0;
-    Cursor runs = traf;
+    Reader runs = traf;
     while (auto c = runs.next_box()) {
       if (c->type != fourcc("trun")) continue;
-      Cursor r = c->body;
-      std::uint32_t vf = r.u32();
-      std::uint32_t version = vf >> 24, flags = vf & 0xFFFFFF;
+      Reader r = c->body;
+      auto [version, flags] = r.full_box();
       std::uint32_t count = r.u32();
       if (flags & 0x1) pos = base + static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(r.u32())));
       std::optional<std::uint32_t> first_flags;
@@ -325,31 +257,22 @@ FragmentIndex index_fragments(const std::filesystem::path& path) {
 
   while (off < size) {
     std::uint8_t h[16];
-    if (size - off < 8 || !file.read(off, h, 8)) {
+    const std::uint64_t room = size - off;
+    const std::size_t peek = static_cast<std::size_t>(std::min<std::uint64_t>(room, 16));
+    mp4::BoxHeader bh;
+    mp4::HeaderParse parsed = file.read(off, h, peek) ? mp4::parse_box_header(h, peek, room, bh) : mp4::HeaderParse::cut;
+    if (parsed == mp4::HeaderParse::cut) {
       idx.truncated = true;
       break;
     }
-    Cursor hc(h, 8);
-    std::uint64_t box = hc.u32();
-    std::uint32_t type = hc.u32();
-    std::uint64_t header = 8;
-    if (box == 1) {
-      if (size - off < 16 || !file.read(off + 8, h + 8, 8)) {
-        idx.truncated = true;
-        break;
-      }
-      Cursor lc(h + 8, 8);
-      box = lc.u64();
-      header = 16;
-    } else if (box == 0) {
-      box = size - off;
-    }
-    if (box < header) {
+    if (parsed == mp4::HeaderParse::bad) {
       if (!tracks) throw Error(fmt::format("{}: not an MP4 file (bad box at offset {})", quoted(path), off));
       idx.truncated = true;  // garbage after the good part
       break;
     }
-    if (box > size - off) {  // runs past the end of the file
+    const std::uint64_t box = bh.size, header = bh.header;
+    const std::uint32_t type = bh.type;
+    if (box > room) {  // runs past the end of the file
       idx.truncated = true;
       break;
     }
@@ -362,7 +285,7 @@ FragmentIndex index_fragments(const std::filesystem::path& path) {
         idx.truncated = true;
         break;
       }
-      Cursor body(buf.data(), buf.size());
+      Reader body(buf.data(), buf.size());
       if (type == fourcc("moov")) {
         tracks = parse_moov(body);
         if (tracks->video_track == 0) throw Error(fmt::format("{}: no video track", quoted(path)));
@@ -377,20 +300,14 @@ FragmentIndex index_fragments(const std::filesystem::path& path) {
         bool has_video = parse_moof(body, off, *tracks, f, data_end);
         // The mdat that follows carries the samples.
         std::uint64_t end = off + box;
-        std::uint8_t mh[16];
-        if (end + 8 <= size && file.read(end, mh, 8)) {
-          Cursor mc(mh, 8);
-          std::uint64_t msize = mc.u32();
-          std::uint32_t mtype = mc.u32();
-          if (mtype == fourcc("mdat")) {
-            if (msize == 1 && end + 16 <= size && file.read(end + 8, mh + 8, 8)) {
-              Cursor lc(mh + 8, 8);
-              msize = lc.u64();
-            } else if (msize == 0) {
-              msize = size - end;
-            }
-            if (msize >= 8) end += msize;
-          }
+        if (end < size) {
+          std::uint8_t mh[16];
+          const std::uint64_t mroom = size - end;
+          const std::size_t mpeek = static_cast<std::size_t>(std::min<std::uint64_t>(mroom, 16));
+          mp4::BoxHeader mdat;
+          if (file.read(end, mh, mpeek) && mp4::parse_box_header(mh, mpeek, mroom, mdat) == mp4::HeaderParse::ok &&
+              mdat.type == fourcc("mdat"))
+            end += mdat.size;
         }
         f.end = std::max(end, data_end);
         if (f.end > size) {

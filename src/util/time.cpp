@@ -174,8 +174,10 @@ Micros parse_go_seconds(std::string_view text) {
   size_t pos = 0;
   int64_t whole = 0;
   while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    if (whole > 1'000'000'000'000LL) fail();
     whole = whole * 10 + (text[pos++] - '0');
+    // 10^12 s (31,700 years) is beyond any segment; checked after each digit, so whole * 10^6
+    // below cannot overflow (the check used to run before the last digit: 10^13 got through).
+    if (whole > 1'000'000'000'000LL) fail();
   }
   if (pos == 0) fail();
   int64_t frac = 0;

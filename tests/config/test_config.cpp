@@ -171,6 +171,13 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:1:19: watchdog.grace: expected a duration like 15d, 90m or 30s, got \"soon\""},
       {"watchdog: {patience: 30s}\n",
        "/etc/hs/hook-server.yml:1:12: watchdog.patience: unknown key (accepted: grace)"},
+      // Keys that are not names (found by the config fuzz target: yaml-cpp's bad conversion escaped
+      // parse_config; tests/fuzz/regressions/config/).
+      {"server:\n  [listen]: 1\n",
+       "/etc/hs/hook-server.yml:2:3: server: expected a key name, got a list, a mapping or an empty key"},
+      {"{a: 1}: 2\n", "/etc/hs/hook-server.yml:1:1: (top level): expected a key name, got a list, a mapping or an empty key"},
+      {"retention:\n  plans:\n    [pro]: 15d\n",
+       "/etc/hs/hook-server.yml:3:5: retention.plans: expected a key name, got a list, a mapping or an empty key"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.yaml);

@@ -156,6 +156,10 @@ TEST_CASE("recordPath validation names the pattern", "[record_path]") {
   REQUIRE_THROWS_WITH(RecordPath("./r/%path/%Y-%m-%d", "fmp4", Zone{}),
                       "recordPath \"./r/%path/%Y-%m-%d\" must contain %s or all of %Y %m %d %H %M %S");
   REQUIRE_THROWS_WITH(RecordPath(kDefault, "mkv", Zone{}), "recordFormat: expected fmp4 or mpegts, got \"mkv\"");
+  // Found by the record_path fuzz target: each extra %path multiplied the matcher's tries (a name
+  // against a pattern with a dozen took minutes; tests/fuzz/regressions/record_path/).
+  REQUIRE_THROWS_WITH(RecordPath("./r/%path/%path_%s", "fmp4", Zone{}),
+                      "recordPath \"./r/%path/%path_%s\" must contain %path only once");
   REQUIRE_THROWS_WITH(Zone::named("Mars/Olympus"), "unknown time zone \"Mars/Olympus\"");
 }
 

@@ -54,6 +54,12 @@ TEST_CASE("MTX_SEGMENT_DURATION parses Go's FormatFloat output", "[time]") {
     CHECK_THROWS_AS(parse_go_seconds(bad), BadInput);
   }
   REQUIRE_THROWS_WITH(parse_go_seconds("1h"), "expected seconds like 3600.016, got \"1h\"");
+  // Up to 10^12 s, and no overflow above (found by the time fuzz target: 10^13 s overflowed the
+  // microsecond count; tests/fuzz/regressions/time/).
+  CHECK(parse_go_seconds("1000000000000").count() == 1'000'000'000'000'000'000);
+  CHECK_THROWS_AS(parse_go_seconds("1000000000001"), BadInput);
+  REQUIRE_THROWS_WITH(parse_go_seconds("10000000000000"), "expected seconds like 3600.016, got \"10000000000000\"");
+  CHECK_THROWS_AS(parse_go_seconds("0000000000000000000100000000000000"), BadInput);
 }
 
 TEST_CASE("RFC 3339 parsing is strict and formatting is UTC with milliseconds", "[time]") {
