@@ -251,7 +251,7 @@ void Database::run_batch(std::vector<Job*>& batch) {
     }
   }
   {
-    std::lock_guard lock(failure_mutex_);
+    std::lock_guard failure_lock(failure_mutex_);
     if (failure != write_failure_) {
       if (failure.empty()) log::get("index")->info("index writable again");
       else log::get("index")->error("{}", failure);
