@@ -8,8 +8,8 @@
 #   asan-build   the test suite with ASan+UBSan, -O1, warnings as errors (./build-asan)
 #   asan-test    ctest in ./build-asan: the tests and the servers they start are sanitized; any
 #                sanitizer report fails the stage
-#   tsan-build   the concurrency tests with ThreadSanitizer (./build-tsan; not run by default yet)
-#   tsan-test    those tests under TSan; any report fails (not run by default yet)
+#   tsan-build   the concurrency tests with ThreadSanitizer (./build-tsan)
+#   tsan-test    those tests under TSan; any report fails
 #   fuzz         every libFuzzer target: saved crashes replayed, then FUZZ_SECONDS (10) s each
 #   browser      the web console in Chromium (scripts/test-browser.sh)
 #   packaging    the Debian package: build, lintian, unit check, unpacked binaries
@@ -18,9 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all_stages=(setup build test asan-build asan-test tsan-build tsan-test fuzz browser packaging)
-# The TSan stages are not in the default run yet: they have not been run through here (their build
-# did not fit in the time the sanitizer work had; README "how long each part takes").
-default_stages=(setup build test asan-build asan-test fuzz browser packaging)
+default_stages=("${all_stages[@]}")
 read -r -a wanted <<<"${STAGES:-${default_stages[*]}}"
 build_dir=${BUILD_DIR:-build}
 jobs=$(nproc)
@@ -68,7 +66,7 @@ stage_asan_build() {
 # dynamic and cannot run there (the normal test stage runs it).
 stage_asan_test() { run_sanitized_ctest build-asan --timeout 600 -E '^static_hook_client$'; }
 stage_tsan_build() {
-  BUILD_DIR=build-tsan BUILD_TYPE=Debug BUILD_TARGET=hook-server-tsan-tests scripts/build.sh \
+  BUILD_DIR=build-tsan BUILD_TYPE=Debug BUILD_TARGET=hook-server-tests scripts/build.sh \
     -DHOOK_SERVER_TSAN=ON "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" -DCMAKE_COMPILE_WARNING_AS_ERROR=ON
 }
 stage_tsan_test() { run_sanitized_ctest build-tsan --timeout 600 -E '^static_hook_client$'; }
