@@ -106,7 +106,7 @@ void get_health(ApiContext& ctx, const Call& call) {
                       {"version", HOOK_SERVER_VERSION},
                       {"started", format_rfc3339_ms(ctx.started)},
                       {"uptime_s", to_seconds(now - ctx.started)},
-                      {"spool_pending_bytes", ctx.spool.pending_bytes()},
+                      {"spool_pending_bytes", ctx.spool.pending_bytes_with_fallback()},
                       {"schema_version", std::move(schema_version)},
                       {"index", std::move(index)}};
   if (ctx.worker_status) body["worker"] = ctx.worker_status();

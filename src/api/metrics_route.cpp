@@ -51,7 +51,7 @@ void camera_facts(ApiContext& ctx, Metrics::Scrape& s) {
 
 void worker_facts(ApiContext& ctx, Metrics::Scrape& s) {
   s.gauge("hook_server_spool_pending_bytes", "Bytes of hook events spooled by the hook client and not yet ingested", {},
-          static_cast<double>(ctx.spool.pending_bytes()));
+          static_cast<double>(ctx.spool.pending_bytes_with_fallback()));
   if (ctx.worker_status) {
     auto w = ctx.worker_status();
     const auto& rec = w["last_reconcile"];

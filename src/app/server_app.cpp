@@ -149,6 +149,11 @@ int ServerApp::bind() {
 
 std::size_t ServerApp::drain_spool() {
   std::size_t n = ingest_spool(spool_, *ingest_, clock_);
+  // Events the hook client kept in memory because the spool's disk could not take them.
+  if (const auto fallback = fallback_spool_dir(spool_.dir()); private_spool_dir(fallback, false)) {
+    Spool in_memory(fallback);
+    n += ingest_spool(in_memory, *ingest_, clock_);
+  }
   spooled_events_ += n;
   return n;
 }

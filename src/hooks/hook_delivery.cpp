@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ostream>
+#include <stdexcept>
 
 #include "hooks/spool.hpp"
 
@@ -41,15 +42,32 @@ HookDelivery spool_or_lose(std::string_view event, const std::string& body, cons
         << ") and no spool is configured: event lost\n";
     return HookDelivery::lost;
   }
+  std::string spool_error;
   try {
     Spool(spool_dir).append(body);
+    err << "hook-server hook " << event << ": cannot reach " << url << " (" << reason << "); event spooled in "
+        << spool_dir.string() << "\n";
+    return HookDelivery::spooled;
   } catch (const std::exception& e) {
-    err << "hook-server hook " << event << ": cannot reach " << url << " (" << reason << ") and cannot spool: " << e.what()
-        << ": event lost\n";
+    spool_error = e.what();
+  }
+  // The spool's disk may be the one that is full (the server answers 503 for that very reason):
+  // keep the event in memory until the server drains it (spool.hpp, fallback_spool_dir).
+  const auto fallback = fallback_spool_dir(spool_dir);
+  try {
+    if (!private_spool_dir(fallback, true))
+      throw std::runtime_error(fallback.string() + " is not a folder of this user's alone");
+    Spool spool(fallback);
+    if (spool.pending_bytes() >= kFallbackSpoolMaxBytes)
+      throw std::runtime_error(fallback.string() + " holds its maximum of 64 MiB");
+    spool.append(body);
+  } catch (const std::exception& e) {
+    err << "hook-server hook " << event << ": cannot reach " << url << " (" << reason << ") and cannot spool: "
+        << spool_error << "; nor in memory: " << e.what() << ": event lost\n";
     return HookDelivery::lost;
   }
-  err << "hook-server hook " << event << ": cannot reach " << url << " (" << reason << "); event spooled in "
-      << spool_dir.string() << "\n";
+  err << "hook-server hook " << event << ": cannot reach " << url << " (" << reason << ") and cannot spool in "
+      << spool_dir.string() << " (" << spool_error << "); event spooled in memory, " << fallback.string() << "\n";
   return HookDelivery::spooled;
 }
 

@@ -52,6 +52,22 @@ void write_all(int fd, std::string_view data, const fs::path& p) {
 
 }  // namespace
 
+fs::path fallback_spool_dir(const fs::path& spool_dir) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a of the spool's path: a stable, short name
+  for (unsigned char c : spool_dir.lexically_normal().string()) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fs::path("/dev/shm") / fmt::format("hook-server-spool-{}-{:016x}", ::geteuid(), h);
+}
+
+bool private_spool_dir(const fs::path& dir, bool create) {
+  if (create && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) return false;
+  return S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) == 0;
+}
+
 Spool::Spool(fs::path dir) : dir_(std::move(dir)) {}
 
 void Spool::append(std::string_view line) {
@@ -68,8 +84,17 @@ void Spool::append(std::string_view line) {
     if (::fstat(f.fd, &held) != 0) fail("fstat", file);
     if (::stat(file.c_str(), &named) != 0 || named.st_ino != held.st_ino || named.st_dev != held.st_dev)
       continue;  // drained (renamed) while we waited for the lock: write to the new file
-    write_all(f.fd, data, file);
-    if (::fsync(f.fd) != 0) fail("fsync", file);
+    try {
+      write_all(f.fd, data, file);
+      if (::fsync(f.fd) != 0) fail("fsync", file);
+    } catch (const Error&) {
+      // A full disk may have taken part of the line: cut it off, so the drain never reads half an
+      // event (the whole event goes elsewhere: hook_delivery.cpp).
+      if (::ftruncate(f.fd, held.st_size) != 0) {
+        // nothing more to do: the write's error is the one to report
+      }
+      throw;
+    }
     return;
   }
   throw Error(fmt::format("spool: could not append to {} (it kept being renamed)", file.string()));
@@ -133,6 +158,12 @@ std::size_t Spool::drain(const std::function<LineResult(std::string_view, std::s
     fs::remove(batch, ec);
   }
   return handled;
+}
+
+std::uintmax_t Spool::pending_bytes_with_fallback() const {
+  std::uintmax_t n = pending_bytes();
+  if (const auto fallback = fallback_spool_dir(dir_); private_spool_dir(fallback, false)) n += Spool(fallback).pending_bytes();
+  return n;
 }
 
 std::uintmax_t Spool::pending_bytes() const {

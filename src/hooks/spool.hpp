@@ -9,6 +9,17 @@
 
 namespace hs {
 
+// Where the hook client keeps an event when its spool cannot take it (the spool's disk is the full
+// one, or failing): a folder in /dev/shm — memory, another filesystem than any disk, emptied at
+// reboot — named after the effective user and the spool's path, so each server has its own. The
+// server drains it with its spool. It holds at most kFallbackSpoolMaxBytes, and it is used (written
+// or drained) only while it is this user's private folder: anyone may create names in /dev/shm.
+std::filesystem::path fallback_spool_dir(const std::filesystem::path& spool_dir);
+inline constexpr std::uintmax_t kFallbackSpoolMaxBytes = 64u << 20;
+// `dir` is a folder only this user can use: not a symlink, owned by the effective user, no access
+// for group or others. With `create`, a missing one is made so (mode 0700).
+bool private_spool_dir(const std::filesystem::path& dir, bool create);
+
 class Spool {
  public:
   explicit Spool(std::filesystem::path dir);
@@ -25,6 +36,8 @@ class Spool {
 
   // Bytes waiting to be drained.
   std::uintmax_t pending_bytes() const;
+  // ... here and in this spool's fallback folder.
+  std::uintmax_t pending_bytes_with_fallback() const;
 
  private:
   std::filesystem::path dir_;

@@ -3,13 +3,14 @@
 // hooks are refused with 503 so the hook client spools them, every spooled event lands once space
 // returns, and the index passes SQLite's integrity check.
 //
-// The spool must live on another disk for that: the test links data_dir/spool to a folder outside
-// the full one. A spool on the full disk cannot take the event either, and the client then says
-// "event lost" (README, "Limits").
+// Twice: with data_dir/spool linked to another disk (the client spools there), and in the default
+// layout, the spool on the full disk too (the client keeps the events in its memory-backed
+// fallback folder in /dev/shm, which the server drains as well: hooks/spool.hpp).
 #include <catch2/catch.hpp>
 #include <signal.h>
 
 #include "config/config.hpp"
+#include "hooks/spool.hpp"
 #include "index/database.hpp"
 #include "support/mediamtx_standin.hpp"
 #include "support/serve_process.hpp"
@@ -33,10 +34,22 @@ TEST_CASE("data_dir full: hooks get 503 and are spooled, health says so, all lan
     WARN("skipped: mounting a tmpfs needs root (CI runs as root)");
     return;
   }
+  const bool spool_elsewhere = GENERATE(true, false);
+  INFO((spool_elsewhere ? "spool on another disk" : "spool on the full disk"));
   ServeProcess server(kCameras);
   TmpfsMount disk(server.data_dir(), 4 * 1024 * 1024);  // lazily unmounted even under a running server
-  fs::create_directories(server.dir() / "spool-disk");
-  fs::create_directory_symlink(server.dir() / "spool-disk", server.data_dir() / "spool");
+  const fs::path fallback = fallback_spool_dir(server.data_dir() / "spool");
+  struct RemoveAtEnd {
+    fs::path dir;
+    ~RemoveAtEnd() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } remove_fallback{fallback};
+  if (spool_elsewhere) {
+    fs::create_directories(server.dir() / "spool-disk");
+    fs::create_directory_symlink(server.dir() / "spool-disk", server.data_dir() / "spool");
+  }
   auto names = touch_segments(server.working_dir(), "camera_1", 60);
   server.start();
   REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
@@ -55,7 +68,8 @@ TEST_CASE("data_dir full: hooks get 503 and are spooled, health says so, all lan
   for (const auto& r : deliver(10, 60)) {
     INFO(r.output);
     CHECK(r.exit_code == 0);
-    CHECK(r.output.find("event spooled in") != std::string::npos);
+    CHECK(r.output.find(spool_elsewhere ? "event spooled in " + (server.data_dir() / "spool").string()
+                                        : "event spooled in memory, " + fallback.string()) != std::string::npos);
     refused += r.output.find("server answered 503") != std::string::npos;
   }
   CHECK(refused == 50);
@@ -83,5 +97,7 @@ TEST_CASE("data_dir full: hooks get 503 and are spooled, health says so, all lan
   std::size_t complete = 0;
   db->reader().each_segment_file([&](std::string_view, std::int64_t, SegmentState s) { complete += s == SegmentState::complete; });
   CHECK(complete == 60);
-  CHECK_FALSE(fs::exists(server.dir() / "spool-disk" / "rejected.jsonl"));
+  CHECK_FALSE(fs::exists(server.data_dir() / "spool" / "rejected.jsonl"));  // no half line left behind
+  CHECK_FALSE(fs::exists(fallback / "rejected.jsonl"));
+  CHECK(fs::exists(fallback) != spool_elsewhere);
 }
