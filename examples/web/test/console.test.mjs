@@ -333,10 +333,14 @@ describe('recordings', () => {
     const box = await bar.boundingBox();
     const dayStart = await p.evaluate(() => Date.parse(document.querySelector('.timeline-bar .gap').dataset.start));
     const x = (ms) => box.x + ((ms - dayStart) / 86400e3) * box.width;
-    // A day is ~750 px here (~2 min a pixel): drag across the 40 minutes around the footage.
-    await p.mouse.move(x(t0 - 30 * 60e3), box.y + box.height / 2);
+    // A day is ~750 px here (~2 min a pixel): drag across the 40 minutes around the footage, kept
+    // inside the local day shown (run just after its midnight, the 30 minutes before t0 are the
+    // day before, off the bar: the selection was empty, or ended on the next day).
+    const a = Math.max(t0 - 30 * 60e3, dayStart + 1000);
+    const b = Math.min(t0 + 10 * 60e3, dayStart + 86400e3 - 1000);
+    await p.mouse.move(x(a), box.y + box.height / 2);
     await p.mouse.down();
-    await p.mouse.move(x(t0 + 10 * 60e3), box.y + box.height / 2, { steps: 5 });
+    await p.mouse.move(x(b), box.y + box.height / 2, { steps: 5 });
     await p.mouse.up();
     const from = await p.locator('#clip-from').inputValue();
     const to = await p.locator('#clip-to').inputValue();
