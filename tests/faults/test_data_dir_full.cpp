@@ -13,6 +13,7 @@
 #include "hooks/spool.hpp"
 #include "index/database.hpp"
 #include "support/mediamtx_standin.hpp"
+#include "support/one_camera.hpp"
 #include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
 #include "support/tmpfs_mount.hpp"
@@ -21,14 +22,6 @@ using namespace hs;
 using namespace hs::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-const char* kCameras = R"(cameras:
-  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
-)";
-
-}  // namespace
-
 TEST_CASE("data_dir full: hooks get 503 and are spooled, health says so, all land when space returns", "[faults][spool]") {
   if (!TmpfsMount::possible()) {
     WARN("skipped: mounting a tmpfs needs root (CI runs as root)");
@@ -36,7 +29,7 @@ TEST_CASE("data_dir full: hooks get 503 and are spooled, health says so, all lan
   }
   const bool spool_elsewhere = GENERATE(true, false);
   INFO((spool_elsewhere ? "spool on another disk" : "spool on the full disk"));
-  ServeProcess server(kCameras);
+  ServeProcess server(kOneCamera);
   TmpfsMount disk(server.data_dir(), 4 * 1024 * 1024);  // lazily unmounted even under a running server
   const fs::path fallback = fallback_spool_dir(server.data_dir() / "spool");
   struct RemoveAtEnd {

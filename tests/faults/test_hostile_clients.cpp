@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/mediamtx_standin.hpp"
+#include "support/one_camera.hpp"
 #include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
 
@@ -24,9 +25,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-const char* kCameras = R"(cameras:
-  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
-)";
 
 int connect_to(int port) {
   int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -138,7 +136,7 @@ struct Crowd {
 
 TEST_CASE("idle, slow, huge and flooding clients: hooks still land within the client's timeout", "[faults][http]") {
   constexpr int kHooks = 60;
-  ServeProcess server(kCameras);
+  ServeProcess server(kOneCamera);
   auto names = touch_segments(server.working_dir(), "camera_1", kHooks);
   server.start();
   {

@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "support/mediamtx_standin.hpp"
+#include "support/one_camera.hpp"
 #include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
 
@@ -19,18 +20,10 @@ using namespace hs;
 using namespace hs::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-const char* kCameras = R"(cameras:
-  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
-)";
-
-}  // namespace
-
 TEST_CASE("SIGKILL during a burst of 10,000 segment hooks: every segment indexed exactly once", "[faults][spool]") {
   constexpr int kHooks = 10000;
   constexpr int kWave = 250;  // hooks running at once; each wave's launcher reaps its processes
-  ServeProcess server(kCameras);
+  ServeProcess server(kOneCamera);
   // Fresh files (mtime now): reconciliation sees them as still recording and never completes them
   // itself, so each "complete" below was brought by a hook.
   auto names = touch_segments(server.working_dir(), "camera_1", kHooks);

@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "index/database.hpp"
 #include "support/mediamtx_standin.hpp"
+#include "support/one_camera.hpp"
 #include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
 
@@ -20,9 +21,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-const char* kCameras = R"(cameras:
-  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
-)";
 
 std::map<std::string, SegmentState> segment_states(const ServeProcess& server) {
   Config config = load_config(server.config_file());
@@ -36,7 +34,7 @@ std::map<std::string, SegmentState> segment_states(const ServeProcess& server) {
 
 TEST_CASE("SIGTERM during hooks: answered hooks committed, late ones spooled, exit within a bound", "[faults][spool]") {
   constexpr int kHooks = 400;
-  ServeProcess server(kCameras);
+  ServeProcess server(kOneCamera);
   auto names = touch_segments(server.working_dir(), "camera_1", kHooks);
   server.start();
   REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));

@@ -14,6 +14,7 @@
 #include "index/segments.hpp"
 #include "support/media.hpp"
 #include "support/mediamtx_standin.hpp"
+#include "support/one_camera.hpp"
 #include "support/serve_process.hpp"
 #include "support/server_fixture.hpp"
 #include "support/tmpfs_mount.hpp"
@@ -24,16 +25,8 @@ using namespace hs::test;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-const char* kCameras = R"(cameras:
-  - {id: "1", name: Front door, source: "rtsp://10.0.0.5:554/stream1", plan: basic}
-)";
-
-}  // namespace
-
 TEST_CASE("hooks fired while the server is down are spooled and ingested at restart", "[e2e][spool]") {
-  ServerFixture server(kCameras);
+  ServerFixture server(kOneCamera);
   server.start();
   server.stop();  // the port in the config file now refuses connections
   MediamtxStandin mtx(server.working_dir());
@@ -56,7 +49,7 @@ TEST_CASE("hooks fired while the server is down are spooled and ingested at rest
 }
 
 TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
-  ServeProcess server(kCameras);
+  ServeProcess server(kOneCamera);
   auto names = touch_segments(server.working_dir(), "camera_1", 40);
   server.start();
 
@@ -84,7 +77,7 @@ TEST_CASE("a server killed with SIGKILL loses no event", "[e2e][spool]") {
 }
 
 TEST_CASE("reconciliation indexes files no hook announced and tracks vanished ones", "[e2e][reconcile]") {
-  ServerFixture server(kCameras);
+  ServerFixture server(kOneCamera);
   server.start();
   // The worker reconciles at start; let it finish so the passes below are the only ones.
   REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
@@ -134,7 +127,7 @@ TEST_CASE("reconciliation indexes files no hook announced and tracks vanished on
 }
 
 TEST_CASE("a walk that could not see the files marks nothing missing", "[e2e][reconcile][bad-input]") {
-  ServerFixture server(kCameras);
+  ServerFixture server(kOneCamera);
   server.start();
   REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
   TempDir media;
@@ -200,7 +193,7 @@ TEST_CASE("a walk that could not see the files marks nothing missing", "[e2e][re
 }
 
 TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][reconcile]") {
-  ServerFixture server(kCameras);
+  ServerFixture server(kOneCamera);
   auto names = touch_segments(server.working_dir(), "camera_1", 10000);
   for (const auto& n : names) set_mtime_ago(server.working_dir() / n, std::chrono::seconds{600});
   std::string out;
@@ -214,7 +207,7 @@ TEST_CASE("hook-server reconcile indexes 10,000 files in one pass", "[e2e][recon
 
 TEST_CASE("reconciliation matches whole names below the root: nested paths, other folders, symlinks", "[e2e][reconcile]") {
   const std::string pattern = "./recordings/%path/%Y-%m/%d_%H-%M-%S-%f";
-  ServerFixture server(kCameras, "UTC", "record_path: " + pattern);
+  ServerFixture server(kOneCamera, "UTC", "record_path: " + pattern);
   server.start();
   // The worker reconciles at start; let it finish so the passes below are the only ones.
   REQUIRE(eventually([&] { return !server.get("/api/health")["worker"]["last_reconcile"].is_null(); }));
