@@ -112,6 +112,9 @@ TEST_CASE("two nodes on one PostgreSQL: one API over both, links and redirects t
   CHECK(cam2["urls"]["whep"] == "http://mtx-b.test:8889/camera_2/whep");
   CHECK(cam2["urls"]["snapshot"] == b.url() + "/api/cameras/2/snapshot.jpg");
   CHECK(a.server.get("/api/cameras/1")["urls"]["snapshot"] == "/api/cameras/1/snapshot.jpg");  // its own: relative
+  // Each node's start synced its own file's cameras only: b's start did not remove a's camera.
+  CHECK(a.server.get("/api/cameras/1")["removed_at"].is_null());
+  CHECK(a.server.get("/api/cameras/1")["node"] == "a");
   CHECK(recordings(b, "1")["recordings"][0]["playback_url"].get<std::string>().starts_with("http://mtx-a.test:9996/"));
   json health = a.server.get("/api/health");
   CHECK(health["node"] == "a");
