@@ -100,6 +100,8 @@ void get_health(ApiContext& ctx, const Call& call) {
   // The nodes sharing the index; one that owns cameras and stopped beating is an alert.
   nlohmann::json nodes = nlohmann::json::array();
   if (!down && ctx.nodes) {
+    if (auto conflict = ctx.nodes->conflict(); !conflict.empty())
+      alerts.push_back({{"kind", "node"}, {"camera_id", nullptr}, {"since", nullptr}, {"message", conflict}});
     try {
       std::set<std::string> owning;
       for (const auto& row : ctx.db.reader().all_cameras())

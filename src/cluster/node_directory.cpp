@@ -2,10 +2,22 @@
 // every few seconds).
 #include "cluster/node_directory.hpp"
 
+#include <fmt/format.h>
+
+#include <random>
+
+#include "util/log.hpp"
+#include "util/error.hpp"
+
 namespace hs {
 
 namespace {
 constexpr Micros kReread = std::chrono::seconds{5};
+
+std::string random_instance() {
+  std::random_device rd;
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}", rd(), rd(), rd(), rd());
+}
 }  // namespace
 
 StreamBases config_stream_bases(const Config& c) {
@@ -13,7 +25,7 @@ StreamBases config_stream_bases(const Config& c) {
 }
 
 NodeDirectory::NodeDirectory(const Config& config, Database& db, const Clock& clock)
-    : config_(config), db_(db), clock_(clock) {}
+    : config_(config), db_(db), clock_(clock), instance_(random_instance()) {}
 
 void NodeDirectory::refresh_locked() {
   const auto now = clock_.now();
@@ -43,13 +55,26 @@ std::vector<nodes::Node> NodeDirectory::all() { return db_.reader().all_nodes();
 void NodeDirectory::register_self() {
   const auto now = clock_.now();
   db_.write([&](Writer& w) {
-    w.upsert_node(nodes::Node{self_id(), config_.node_url(), config_stream_bases(config_), now, now});
+    w.upsert_node(nodes::Node{self_id(), config_.node_url(), config_stream_bases(config_), now, now, instance_});
   });
 }
 
 void NodeDirectory::heartbeat() {
   const auto now = clock_.now();
-  db_.write([&](Writer& w) { w.touch_node(now); });
+  if (db_.write([&](Writer& w) { return w.touch_node(now, instance_); })) return;
+  auto other = db_.reader().node_info(self_id());
+  std::lock_guard lock(mutex_);
+  if (!conflict_.empty()) return;
+  conflict_ = other ? fmt::format("node id {} was registered again by another process ({}, started {}): each node needs "
+                                  "its own node.id, or two processes act on the same files",
+                                  quote(self_id()), other->api_url, format_rfc3339_ms(other->started))
+                    : fmt::format("node {} is no longer registered in the index", quote(self_id()));
+  log::get("nodes")->error("{}", conflict_);
+}
+
+std::string NodeDirectory::conflict() {
+  std::lock_guard lock(mutex_);
+  return conflict_;
 }
 
 }  // namespace hs

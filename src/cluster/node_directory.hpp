@@ -38,8 +38,12 @@ class NodeDirectory {
 
   // Writes this node's row (URLs from the config, started and seen now). Throws the index's error.
   void register_self();
-  // Marks this node seen now (the worker calls it every few seconds).
+  // Marks this node seen now (the worker calls it every few seconds). When another process has
+  // registered this node id since this one did, says so once (an error in the log) and keeps it in
+  // conflict() for /api/health.
   void heartbeat();
+  // Why this node id is not this process's alone, or "".
+  std::string conflict();
 
  private:
   void refresh_locked();
@@ -50,6 +54,8 @@ class NodeDirectory {
   std::mutex mutex_;
   std::map<std::string, nodes::Node, std::less<>> others_;
   std::optional<TimePoint> read_at_;
+  const std::string instance_;  // random per process
+  std::string conflict_;
 };
 
 // This node's stream bases from its config.

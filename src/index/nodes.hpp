@@ -15,6 +15,7 @@ struct Node {
   StreamBases streams;  // its MediaMTX's RTSP, HLS, WebRTC and playback bases
   TimePoint started;
   TimePoint seen;       // last heartbeat
+  std::string instance; // the process that registered it last (random per start)
 };
 
 }  // namespace hs::nodes

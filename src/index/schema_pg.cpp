@@ -184,7 +184,8 @@ CREATE TABLE nodes (
   webrtc      TEXT COLLATE "C" NOT NULL,
   playback    TEXT COLLATE "C" NOT NULL,
   started_us  BIGINT NOT NULL,
-  seen_us     BIGINT NOT NULL
+  seen_us     BIGINT NOT NULL,
+  instance    TEXT COLLATE "C" NOT NULL DEFAULT ''
 );
 )sql"},
 };

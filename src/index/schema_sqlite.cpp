@@ -195,7 +195,8 @@ END;
     // that records it) and each segment to the node that holds its file; rows written before have
     // no node ('') and are adopted by the first node that opens the index (Writer::adopt_unowned;
     // the partial index keeps that look free once they are). `nodes` holds each node's public
-    // URLs and when it was last seen.
+    // URLs, when it was last seen, and the process that registered it last (a random instance id:
+    // a second process started with the same node.id is noticed by the first one's heartbeat).
     {7, R"sql(
 ALTER TABLE cameras ADD COLUMN node TEXT NOT NULL DEFAULT '';
 ALTER TABLE segments ADD COLUMN node TEXT NOT NULL DEFAULT '';
@@ -208,7 +209,8 @@ CREATE TABLE nodes (
   webrtc      TEXT NOT NULL,
   playback    TEXT NOT NULL,
   started_us  INTEGER NOT NULL,
-  seen_us     INTEGER NOT NULL
+  seen_us     INTEGER NOT NULL,
+  instance    TEXT NOT NULL DEFAULT ''
 );
 )sql"},
 };

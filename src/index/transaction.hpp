@@ -140,8 +140,9 @@ class Writer : public Reader {
   // --- nodes (index/nodes.cpp)
   // Registers this node (its URLs, started and seen now) or updates it.
   void upsert_node(const nodes::Node& node);
-  // This node is alive at `now`.
-  void touch_node(TimePoint now);
+  // This node is alive at `now`, if `instance` is still the process that registered it; false when
+  // another process registered this node id since (two processes with one node.id).
+  bool touch_node(TimePoint now, std::string_view instance);
   // Gives this node the cameras and segments written before nodes existed (schema 7). Returns how
   // many rows it took.
   std::size_t adopt_unowned();

@@ -197,12 +197,14 @@ TEST_CASE("nodes register with their URLs and beat; a camera moves between nodes
   auto a = index.open("a");
   auto b = index.open("b");
   a->write([&](Writer& w) {
-    w.upsert_node({"a", "http://127.0.0.1:9980", {"rtsp://a:8554", "http://a:8888", "http://a:8889", "http://a:9996"}, kNow, kNow});
+    w.upsert_node({"a", "http://127.0.0.1:9980", {"rtsp://a:8554", "http://a:8888", "http://a:8889", "http://a:9996"}, kNow, kNow, "a1"});
   });
   b->write([&](Writer& w) {
-    w.upsert_node({"b", "http://127.0.0.2:9980", {"rtsp://b:8554", "http://b:8888", "http://b:8889", "http://b:9996"}, kNow, kNow});
+    w.upsert_node({"b", "http://127.0.0.2:9980", {"rtsp://b:8554", "http://b:8888", "http://b:8889", "http://b:9996"}, kNow, kNow, "b1"});
   });
-  b->write([&](Writer& w) { w.touch_node(kNow + seconds{10}); });
+  CHECK(b->write([&](Writer& w) { return w.touch_node(kNow + seconds{10}, "b1"); }));
+  // Another process registered as b since: b1's heartbeat no longer lands.
+  CHECK_FALSE(b->write([&](Writer& w) { return w.touch_node(kNow + seconds{20}, "b0"); }));
   auto nodes = a->reader().all_nodes();
   REQUIRE(nodes.size() == 2);
   CHECK(nodes[0].id == "a");
