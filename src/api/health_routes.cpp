@@ -134,19 +134,14 @@ struct StorageReport {
 
 std::string days_text(double days) { return fmt::format("{:.1f} days", days); }
 
-StorageReport storage_report(ApiContext& ctx) {
+StorageReport storage_report(ApiContext& ctx, Micros sums_max_age) {
   const Config& config = ctx.config;
   const TimePoint now = ctx.clock.now();
   StorageReport out;
-  std::vector<cameras::Row> rows;
-  std::map<std::string, footage::CameraBytes> bytes;
-  std::map<std::string, footage::CameraDeletions> deleted;
-  {
-    auto r = ctx.db.snapshot();
-    rows = r.all_cameras();
-    for (auto& b : r.camera_bytes(now - kRateWindow)) bytes.emplace(b.camera_id, std::move(b));
-    for (auto& d : r.camera_deletions(now - kRateWindow)) deleted.emplace(d.camera_id, std::move(d));
-  }
+  const std::vector<cameras::Row> rows = ctx.db.reader().all_cameras();
+  const auto sums = footage_sums(ctx, now, sums_max_age);
+  const auto& bytes = sums->bytes;
+  const auto& deleted = sums->deleted;
   const Micros slack = config.mediamtx.segment_duration + config.retention.interval;
   std::optional<TimePoint> first_footage;
   std::int64_t cycling = 0, deleted_bytes = 0;
@@ -313,7 +308,7 @@ void get_days(ApiContext& ctx, const Call& call) {
 
 void get_storage(ApiContext& ctx, const Call& call) {
   const TimePoint now = ctx.clock.now();
-  auto report = storage_report(ctx);
+  auto report = storage_report(ctx, Micros{0});
   nlohmann::json cams = nlohmann::json::array();
   for (const auto& c : report.cameras)
     cams.push_back({{"camera_id", c.camera_id},
@@ -331,9 +326,38 @@ void get_storage(ApiContext& ctx, const Call& call) {
                              {"disks", std::move(report.disks)}, {"warnings", std::move(warnings)}});
 }
 
+std::shared_ptr<const FootageSumsCache::Sums> footage_sums(ApiContext& ctx, TimePoint now, Micros max_age) {
+  auto read = [&] {
+    auto sums = std::make_shared<FootageSumsCache::Sums>();
+    sums->at = now;
+    auto r = ctx.db.snapshot();
+    for (auto& b : r.camera_bytes(now - kRateWindow)) sums->bytes.emplace(b.camera_id, std::move(b));
+    for (auto& d : r.camera_deletions(now - kRateWindow)) sums->deleted.emplace(d.camera_id, std::move(d));
+    return std::shared_ptr<const FootageSumsCache::Sums>(std::move(sums));
+  };
+  auto* cache = ctx.footage_sums.get();
+  if (!cache) return read();
+  auto kept = [&]() -> std::shared_ptr<const FootageSumsCache::Sums> {
+    std::lock_guard lock(cache->mutex);
+    return cache->last;
+  };
+  auto fresh = [&](const auto& s) { return s && now >= s->at && now - s->at <= max_age; };
+  if (auto s = kept(); fresh(s)) return s;
+  std::unique_lock computing(cache->computing, std::try_to_lock);
+  if (!computing) {
+    if (auto s = kept()) return s;  // someone is reading them: the older ones do meanwhile
+    computing.lock();
+    if (auto s = kept(); fresh(s)) return s;
+  }
+  auto s = read();
+  std::lock_guard lock(cache->mutex);
+  cache->last = s;
+  return s;
+}
+
 nlohmann::json storage_alerts(ApiContext& ctx) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& w : storage_report(ctx).warnings)
+  for (const auto& w : storage_report(ctx, FootageSumsCache::kMaxAge).warnings)
     out.push_back({{"kind", "storage"}, {"camera_id", w.camera_id}, {"since", nullptr}, {"message", w.message}});
   return out;
 }

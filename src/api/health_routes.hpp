@@ -13,11 +13,39 @@
 // NotFound (404).
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "api/route_table.hpp"
+#include "index/state_history.hpp"
 
 namespace hs {
 
 struct ApiContext;
+
+// Per camera: footage held and deletions (the storage report's costly part, a pass over every
+// segment row: seconds at 10 M rows), kept for a while so that /api/health stays cheap on a big
+// index. GET /api/storage always reads them fresh (and refreshes what is kept).
+class FootageSumsCache {
+ public:
+  struct Sums {
+    TimePoint at;
+    std::map<std::string, footage::CameraBytes> bytes;
+    std::map<std::string, footage::CameraDeletions> deleted;
+  };
+  // How old the sums /api/health uses may be.
+  static constexpr Micros kMaxAge = std::chrono::seconds{30};
+
+  // Used by footage_sums() only.
+  std::mutex computing;  // one reader of the sums at a time
+  std::mutex mutex;      // guards last
+  std::shared_ptr<const Sums> last;
+};
+
+// The sums at `now`, or ones read at most `max_age` before (0: fresh). While another request reads
+// them, a kept value of any age is used rather than waiting.
+std::shared_ptr<const FootageSumsCache::Sums> footage_sums(ApiContext& ctx, TimePoint now, Micros max_age);
 
 void get_timeline(ApiContext& ctx, const Call& call);
 void get_days(ApiContext& ctx, const Call& call);

@@ -28,6 +28,7 @@ class Retention;
 class StreamAdmin;
 class Metrics;
 class StallWatchdog;
+class FootageSumsCache;
 
 struct ApiContext {
   const Config& config;
@@ -55,6 +56,9 @@ struct ApiContext {
   std::shared_ptr<TimelineDays> timeline_days = std::make_shared<TimelineDays>();
   // The other nodes sharing the index (set by ServerApp). Null: this node is the only one.
   NodeDirectory* nodes = nullptr;
+  // The storage report's per-camera sums, kept up to 30 s for /api/health (api/health_routes.hpp).
+  // Null: read for every request.
+  std::shared_ptr<FootageSumsCache> footage_sums;
 };
 
 

@@ -7,6 +7,7 @@
 
 #include "access/admin_token.hpp"
 #include "api/connection_pool.hpp"
+#include "api/health_routes.hpp"
 #include "api/web_console.hpp"
 #include "ingest/spool_ingest.hpp"
 #include "util/error.hpp"
@@ -75,6 +76,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
   ctx_->issuer = issuer_.get();
   ctx_->nodes = nodes_.get();
+  ctx_->footage_sums = std::make_shared<FootageSumsCache>();
   ctx_->metrics = &metrics_;
   ctx_->watchdog = watchdog_.get();
   ctx_->worker_status = [this] {
