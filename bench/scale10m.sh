@@ -29,6 +29,7 @@ source "$(dirname "$0")/lib/common.sh"
 BACKENDS="sqlite pg"
 for a in "$@"; do case $a in --sqlite) BACKENDS=sqlite ;; --pg) BACKENDS=pg ;; esac; done
 BENCH_NEEDS="curl sqlite3 psql pgbench" bench_build
+export READY_TIMEOUT_S=${READY_TIMEOUT_S:-120} RECONCILE_TIMEOUT_S=${RECONCILE_TIMEOUT_S:-600}
 machine
 CAMS=${CAMS:-$([[ $MODE == full ]] && echo 230 || echo 23)}
 DAYS=${DAYS:-30}
@@ -70,11 +71,11 @@ sql() {
 
 health_field() { curl -sf "http://127.0.0.1:$1/api/health" | python3 -c "import json,sys; h=json.load(sys.stdin); print(h$2)"; }
 wait_retention_pass() {
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 6000); do
     curl -sf --max-time 2 "http://127.0.0.1:$1/api/health" | grep -q '"last_retention":{' && return 0
     sleep 0.1
   done
-  echo "bench: start-up retention pass did not finish within 120 s" >&2; return 1
+  echo "bench: start-up retention pass did not finish within 600 s" >&2; return 1
 }
 
 populate_sqlite() {
@@ -192,7 +193,7 @@ bench_backend() {
     local B_PORT; B_PORT=$(sed -n 's/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$DB/hook-server.yml")
     "$HS" --log-level warn serve --config "$DB/hook-server.yml" >>"$DB/server.log" 2>&1 &
     B_PID=$!
-    for _ in $(seq 1 1200); do curl -sf --max-time 2 "http://127.0.0.1:$B_PORT/api/health" | grep -q '"last_retention":{' && break; sleep 0.1; done
+    for _ in $(seq 1 6000); do curl -sf --max-time 2 "http://127.0.0.1:$B_PORT/api/health" | grep -q '"last_retention":{' && break; sleep 0.1; done
     up "pg ingest two nodes"
     for r in $(seq 1 "$RUNS"); do
       load "$SERVER_PORT" 1001 $(( RUNS + r )) "$D" >"$BENCH_TMP/a.txt" &
