@@ -29,7 +29,8 @@ source "$(dirname "$0")/lib/common.sh"
 BACKENDS="sqlite pg"
 for a in "$@"; do case $a in --sqlite) BACKENDS=sqlite ;; --pg) BACKENDS=pg ;; esac; done
 BENCH_NEEDS="curl sqlite3 psql pgbench" bench_build
-export READY_TIMEOUT_S=${READY_TIMEOUT_S:-120} RECONCILE_TIMEOUT_S=${RECONCILE_TIMEOUT_S:-600}
+# /api/health sums every segment's size per camera (its storage alerts): ~1 s per request at 1 M rows.
+export READY_TIMEOUT_S=${READY_TIMEOUT_S:-300} RECONCILE_TIMEOUT_S=${RECONCILE_TIMEOUT_S:-900} HEALTH_MAX_TIME_S=${HEALTH_MAX_TIME_S:-120}
 machine
 CAMS=${CAMS:-$([[ $MODE == full ]] && echo 230 || echo 23)}
 DAYS=${DAYS:-30}
@@ -69,10 +70,10 @@ sql() {
   if [[ $BE == sqlite ]]; then sqlite3 "$D/var/index.db" "$1"; else psql "$PGURL" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"; fi
 }
 
-health_field() { curl -sf "http://127.0.0.1:$1/api/health" | python3 -c "import json,sys; h=json.load(sys.stdin); print(h$2)"; }
+health_field() { curl -sf --max-time "$HEALTH_MAX_TIME_S" "http://127.0.0.1:$1/api/health" | python3 -c "import json,sys; h=json.load(sys.stdin); print(h$2)"; }
 wait_retention_pass() {
   for _ in $(seq 1 6000); do
-    curl -sf --max-time 2 "http://127.0.0.1:$1/api/health" | grep -q '"last_retention":{' && return 0
+    curl -sf --max-time "$HEALTH_MAX_TIME_S" "http://127.0.0.1:$1/api/health" | grep -q '"last_retention":{' && return 0
     sleep 0.1
   done
   echo "bench: start-up retention pass did not finish within 600 s" >&2; return 1
@@ -175,6 +176,10 @@ bench_backend() {
   done
   grep -h -o 'errors=[0-9]*' "$BENCH_TMP/$BE-qt.txt" "$BENCH_TMP/$BE-qd.txt" "$BENCH_TMP/$BE-qc.txt" | cut -d= -f2 | paste -sd+ | bc | sed "s/^/RESULT scale10m.$BE.query_errors=/"
   result "scale10m.$BE.after_queries rss_kb=$(rss_kb "$SERVER_PID") hwm_kb=$(hwm_kb "$SERVER_PID")"
+  # /api/health itself (what a load balancer's probe costs), idle server.
+  for _ in 1 2 3; do
+    curl -sf -o /dev/null --max-time "$HEALTH_MAX_TIME_S" -w '%{time_total}\n' "http://127.0.0.1:$SERVER_PORT/api/health"
+  done | awk '{print $1 * 1000}' | { printf "RESULT scale10m.$BE.health_ms "; stats; }
 
   # --- ingest from one node.
   up "$BE ingest one node"
@@ -193,7 +198,7 @@ bench_backend() {
     local B_PORT; B_PORT=$(sed -n 's/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$DB/hook-server.yml")
     "$HS" --log-level warn serve --config "$DB/hook-server.yml" >>"$DB/server.log" 2>&1 &
     B_PID=$!
-    for _ in $(seq 1 6000); do curl -sf --max-time 2 "http://127.0.0.1:$B_PORT/api/health" | grep -q '"last_retention":{' && break; sleep 0.1; done
+    for _ in $(seq 1 6000); do curl -sf --max-time "$HEALTH_MAX_TIME_S" "http://127.0.0.1:$B_PORT/api/health" | grep -q '"last_retention":{' && break; sleep 0.1; done
     up "pg ingest two nodes"
     for r in $(seq 1 "$RUNS"); do
       load "$SERVER_PORT" 1001 $(( RUNS + r )) "$D" >"$BENCH_TMP/a.txt" &

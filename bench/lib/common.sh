@@ -77,7 +77,7 @@ YML
 }
 
 # start_server DIR: serve in the background; returns when /api/health answers (READY_TIMEOUT_S,
-# default 10 s, at most).
+# default 10 s, at most; each health request HEALTH_MAX_TIME_S, default 1 s, at most).
 # Sets SERVER_PID, SERVER_PORT and READY_MS (process start to first healthy answer).
 start_server() {
   local dir=$1
@@ -87,7 +87,7 @@ start_server() {
   SERVER_PID=$!
   local deadline=$(( t0 + ${READY_TIMEOUT_S:-10} * 1000000000 ))
   while (( $(date +%s%N) < deadline )); do
-    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$SERVER_PORT/api/health"; then
+    if curl -sf -o /dev/null --max-time "${HEALTH_MAX_TIME_S:-1}" "http://127.0.0.1:$SERVER_PORT/api/health"; then
       READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
       return 0
     fi
@@ -110,7 +110,7 @@ stop_server() {
 # RECONCILE_TIMEOUT_S, default 60 s, at most).
 wait_reconciled() {
   for _ in $(seq 1 $(( ${RECONCILE_TIMEOUT_S:-60} * 10 ))); do
-    if curl -sf --max-time 2 "http://127.0.0.1:$SERVER_PORT/api/health" | grep -q '"last_reconcile":{'; then return 0; fi
+    if curl -sf --max-time "${HEALTH_MAX_TIME_S:-2}" "http://127.0.0.1:$SERVER_PORT/api/health" | grep -q '"last_reconcile":{'; then return 0; fi
     sleep 0.1
   done
   echo "bench: start-up reconcile did not finish within ${RECONCILE_TIMEOUT_S:-60} s" >&2; return 1
