@@ -24,7 +24,8 @@
 # (PG_TEST_DURABLE=1), shared_buffers 1GB and max_wal_size 8GB (ALTER SYSTEM, restarted).
 #
 #   bench/scale10m.sh [--quick|--full] [--sqlite|--pg]     (both backends unless one is named)
-# CAMS, DAYS, REQ (hooks per load run), RUNS override the sizes.
+# CAMS, DAYS, REQ (hooks per load run), RUNS override the sizes; NODES=1 names the two servers'
+# nodes (node-a, node-b) in their configs.
 source "$(dirname "$0")/lib/common.sh"
 BACKENDS="sqlite pg"
 for a in "$@"; do case $a in --sqlite) BACKENDS=sqlite ;; --pg) BACKENDS=pg ;; esac; done
@@ -59,10 +60,17 @@ stop_servers() {
   if [[ -n $B_PID ]]; then kill -TERM "$B_PID" 2>/dev/null || true; wait "$B_PID" 2>/dev/null || true; B_PID=""; fi
 }
 
-# config DIR [URL]: the bench config, no cameras in it (the 230 are rows, as discovered cameras).
+# config DIR [URL [NODE_ID]]: the bench config, no cameras in it (the 230 are rows, as discovered
+# cameras). NODES=1 gives each server `node: {id, url}` (a build that knows `node:`); without it two
+# servers share the index as they did before nodes: reconcile and retention run at start and then
+# hourly (both 1h here), disk_min_free 0 %, so neither touches the other's rows during the load.
 config() {
   write_config "$1" "$(free_port)" 0
   [[ -z ${2:-} ]] || printf 'index: {url: "%s"}\n' "$2" >>"$1/hook-server.yml"
+  if [[ ${NODES:-0} == 1 && -n ${3:-} ]]; then
+    local port; port=$(sed -n 's/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$1/hook-server.yml")
+    printf 'node: {id: %s, url: "http://127.0.0.1:%s"}\n' "$3" "$port" >>"$1/hook-server.yml"
+  fi
 }
 
 # sql QUERY: one value from the index of the backend being measured.
@@ -126,7 +134,7 @@ bench_backend() {
     PG_TEST_DURABLE=1 "$REPO_ROOT/scripts/pg-test-server.sh" start "$PGDIR" >/dev/null
     result "scale10m.pg.server $(psql "$PGURL" -X -t -A -c "SELECT version()" | cut -d, -f1) fsync=$(psql "$PGURL" -X -t -A -c 'SHOW fsync') shared_buffers=$(psql "$PGURL" -X -t -A -c 'SHOW shared_buffers')"
   fi
-  config "$D" "$PGURL"
+  config "$D" "$PGURL" node-a
   "$HS" reconcile --config "$D/hook-server.yml" >/dev/null   # creates and migrates the index
   up "$BE populate"
   local t0 t; t0=$(date +%s%N)
@@ -194,7 +202,7 @@ bench_backend() {
   # --- ingest from two nodes at once (PostgreSQL): node B, own data_dir and recordings root.
   if [[ $BE == pg ]]; then
     local DB=$BENCH_TMP/pg-b
-    config "$DB" "$PGURL"
+    config "$DB" "$PGURL" node-b
     local B_PORT; B_PORT=$(sed -n 's/^  listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$DB/hook-server.yml")
     "$HS" --log-level warn serve --config "$DB/hook-server.yml" >>"$DB/server.log" 2>&1 &
     B_PID=$!
