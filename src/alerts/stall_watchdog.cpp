@@ -37,7 +37,8 @@ std::vector<StallWatchdog::Transition> StallWatchdog::check() {
   {
     auto r = db_.snapshot();
     for (const auto& row : r.all_cameras()) {
-      if (row.removed_at) continue;
+      // Each node watches the cameras it records (their files are on its disk).
+      if (row.removed_at || row.camera.node != db_.node()) continue;
       const auto it = last.find(row.camera.id);
       const Memory* prev = it == last.end() ? nullptr : &it->second;
       Memory m;

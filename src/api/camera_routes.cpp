@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "access/issuer.hpp"
 #include "access/signing_key.hpp"
@@ -18,6 +19,7 @@
 #include "retention/retention.hpp"
 #include "snapshot/snapshot_http.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace hs {
 
@@ -95,6 +97,32 @@ void get_health(ApiContext& ctx, const Call& call) {
                         {"message", fmt::format("no storage report: {}", e.what())}});
     }
   }
+  // The nodes sharing the index; one that owns cameras and stopped beating is an alert.
+  nlohmann::json nodes = nlohmann::json::array();
+  if (!down && ctx.nodes) {
+    if (auto conflict = ctx.nodes->conflict(); !conflict.empty())
+      alerts.push_back({{"kind", "node"}, {"camera_id", nullptr}, {"since", nullptr}, {"message", conflict}});
+    try {
+      std::set<std::string> owning;
+      for (const auto& row : ctx.db.reader().all_cameras())
+        if (!row.removed_at) owning.insert(row.camera.node);
+      for (const auto& n : ctx.nodes->all()) {
+        const bool self = n.id == ctx.config.node.id;
+        const bool alive = self || now - n.seen < NodeDirectory::kAliveFor;
+        nodes.push_back({{"id", n.id}, {"url", n.api_url}, {"self", self}, {"alive", alive},
+                         {"started", format_rfc3339_ms(n.started)}, {"seen", format_rfc3339_ms(n.seen)}});
+        if (!alive && owning.count(n.id))
+          alerts.push_back({{"kind", "node"}, {"camera_id", nullptr}, {"since", format_rfc3339_ms(n.seen)},
+                            {"message", fmt::format("node {} not seen for {} s: its cameras are not recorded or indexed "
+                                                    "meanwhile, and its files not served", quote(n.id),
+                                                    std::chrono::duration_cast<std::chrono::seconds>(now - n.seen).count())}});
+      }
+    } catch (const Unavailable&) {
+      throw;
+    } catch (const std::exception& e) {
+      log::get("api")->warn("health: nodes not listed: {}", e.what());
+    }
+  }
   const int code = down ? 503 : 200;
   const char* status = down ? "unavailable" : alerts.empty() ? "ok" : "degraded";
   if (!call.caller.reads_everything()) {
@@ -108,7 +136,9 @@ void get_health(ApiContext& ctx, const Call& call) {
                       {"uptime_s", to_seconds(now - ctx.started)},
                       {"spool_pending_bytes", ctx.spool.pending_bytes_with_fallback()},
                       {"schema_version", std::move(schema_version)},
-                      {"index", std::move(index)}};
+                      {"index", std::move(index)},
+                      {"node", ctx.config.node.id},
+                      {"nodes", std::move(nodes)}};
   if (ctx.worker_status) body["worker"] = ctx.worker_status();
   json_reply(call.res, code, body);
 }
@@ -117,7 +147,9 @@ void list_cameras(ApiContext& ctx, const Call& call) {
   nlohmann::json list = nlohmann::json::array();
   auto r = ctx.db.snapshot();
   for (const auto& row : r.all_cameras())
-    if (call.caller.sees(row.camera.id)) list.push_back(camera_json(ctx.config, row, r.segment_summary(row.camera.id), recording_state_of(ctx, row)));
+    if (call.caller.sees(row.camera.id))
+      list.push_back(camera_json(ctx.config, node_links(ctx, row.camera.node), row, r.segment_summary(row.camera.id),
+                                 recording_state_of(ctx, row)));
   json_reply(call.res, 200, {{"cameras", std::move(list)}});
 }
 
@@ -125,11 +157,17 @@ void get_camera(ApiContext& ctx, const Call& call) {
   auto id = call.req.matches[1].str();
   auto r = ctx.db.reader();
   auto row = camera_or_404(r, id);
-  json_reply(call.res, 200, camera_json(ctx.config, row, r.segment_summary(id), recording_state_of(ctx, row)));
+  json_reply(call.res, 200, camera_json(ctx.config, node_links(ctx, row.camera.node), row, r.segment_summary(id),
+                                       recording_state_of(ctx, row)));
 }
 
 void get_snapshot(ApiContext& ctx, const Call& call) {
   if (!ctx.snapshots) throw Error("snapshots are not running");
+  {
+    auto r = ctx.db.reader();
+    auto row = camera_or_404(r, call.req.matches[1].str());
+    if (redirect_to_node(ctx, call, row.camera.node)) return;
+  }
   serve_snapshot(*ctx.snapshots, ctx.db, ctx.clock, call.req.matches[1].str(), call.req, call.res);
 }
 
@@ -161,9 +199,10 @@ void list_recordings(ApiContext& ctx, const Call& call) {
                                     nlohmann::json(id).dump(),
                                     page.next_cursor ? nlohmann::json(*page.next_cursor).dump() : "null");
       out.reserve(out.size() + page.items.size() * 300);
+      PlaybackBases playback(ctx);
       for (size_t i = 0; i < page.items.size(); ++i) {
         if (i) out += ',';
-        append_segment_json(out, ctx.config, row.camera, page.items[i]);
+        append_segment_json(out, playback.of(page.items[i]), row.camera, page.items[i]);
       }
       out += "]}";
       // A page depends on the clock only through segments still recording (their end is "now"),
@@ -197,7 +236,7 @@ void get_recording(ApiContext& ctx, const Call& call) {
   if (!seg || seg->state == SegmentState::deleting) throw NotFound(fmt::format("recording {} not found", id));
   call.caller.require(seg->camera_id, access::Action::playback, fmt::format("recording {}", id));
   auto row = camera_or_404(r, seg->camera_id);
-  json_reply(call.res, 200, segment_json(ctx.config, row.camera, *seg));
+  json_reply(call.res, 200, segment_json(node_links(ctx, seg->node).streams.playback, row.camera, *seg));
 }
 
 void list_events(ApiContext& ctx, const Call& call) {

@@ -14,6 +14,26 @@
 
 namespace hs {
 
+NodeLinks node_links(ApiContext& ctx, std::string_view node) {
+  if (ctx.nodes) return ctx.nodes->links(node);
+  return NodeLinks{ctx.config.node.id, true, true, "", config_stream_bases(ctx.config)};
+}
+
+bool redirect_to_node(ApiContext& ctx, const Call& call, std::string_view node) {
+  auto links = node_links(ctx, node);
+  if (links.self) return false;
+  if (!links.known || links.api_url.empty())
+    throw Unavailable(fmt::format("node {} holds this and is not registered in the index (has it started?)", quote(node)));
+  // 307 keeps the method and body. The client asks the owner itself: the bytes do not pass
+  // through this node, and a capture of up to snapshots.timeout holds no worker here.
+  call.res.status = 307;
+  call.res.set_header("Location", links.api_url + call.req.target);
+  call.res.set_content(nlohmann::json{{"error", fmt::format("camera is on node {}", quote(node))}, {"node", links.id},
+                                      {"location", links.api_url + call.req.target}}.dump(),
+                       "application/json");
+  return true;
+}
+
 cameras::Row camera_or_404(Reader& r, const std::string& id) {
   auto row = r.camera(id);
   if (!row) throw NotFound(fmt::format("camera {} not found", quote(id)));

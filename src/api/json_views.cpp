@@ -11,10 +11,6 @@ nlohmann::json time_or_null(const std::optional<TimePoint>& t) {
   return t ? nlohmann::json(format_rfc3339_ms(*t)) : nlohmann::json(nullptr);
 }
 
-StreamBases stream_bases(const Config& c) {
-  return {c.mediamtx.urls.rtsp, c.mediamtx.urls.hls, c.mediamtx.urls.webrtc, c.mediamtx.urls.playback};
-}
-
 namespace {
 
 std::string url_escape(std::string_view s) {
@@ -28,17 +24,22 @@ std::string url_escape(std::string_view s) {
 
 }  // namespace
 
-std::string playback_get_url(const Config& config, std::string_view path, TimePoint start, Micros duration) {
-  std::string_view base = config.mediamtx.urls.playback;
+std::string playback_get_url(std::string_view base, std::string_view path, TimePoint start, Micros duration) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   return fmt::format("{}/get?path={}&start={}&duration={}", base, url_escape(path), url_escape(format_rfc3339_us(start)),
                      to_seconds(duration));
 }
 
-nlohmann::json camera_json(const Config& config, const cameras::Row& row, const segments::Summary& summary,
-                           const std::optional<RecordingState>& state) {
+StreamUrlSet camera_urls(const NodeLinks& node, const Camera& camera) {
+  auto urls = stream_urls(node.streams, camera.path, camera.id);
+  urls.snapshot = node.api_url + urls.snapshot;
+  return urls;
+}
+
+nlohmann::json camera_json(const Config& config, const NodeLinks& node, const cameras::Row& row,
+                           const segments::Summary& summary, const std::optional<RecordingState>& state) {
   const Camera& c = row.camera;
-  auto urls = stream_urls(stream_bases(config), c.path, c.id);
+  auto urls = camera_urls(node, c);
   auto retention = config.retention_for(c.plan, c.retention_override);
   nlohmann::json out{
       {"id", c.id},
@@ -46,6 +47,7 @@ nlohmann::json camera_json(const Config& config, const cameras::Row& row, const 
       {"path", c.path},
       {"managed", c.managed()},
       {"origin", std::string(camera_origin_name(c.origin))},
+      {"node", c.node},
       {"source", redact_url(c.source)},
       {"record", c.record},
       {"plan", c.plan},
@@ -88,7 +90,7 @@ void append_string(std::string& out, std::string_view v) {
 
 // Written by hand rather than through nlohmann::json: a day of one-minute segments is 1,440 of
 // these per request, and building and dumping a JSON tree per item cost several microseconds.
-void append_segment_json(std::string& out, const Config& config, const Camera& camera, const Segment& s) {
+void append_segment_json(std::string& out, std::string_view playback, const Camera& camera, const Segment& s) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{{\"id\":{},\"camera_id\":", s.id);
   append_string(out, s.camera_id);
@@ -101,16 +103,16 @@ void append_segment_json(std::string& out, const Config& config, const Camera& c
   if (s.duration) {
     fmt::format_to(it, ",\"end\":\"{}\",\"duration_s\":{},\"playback_url\":", format_rfc3339_ms(s.start + *s.duration),
                    to_seconds(*s.duration));
-    append_string(out, playback_get_url(config, camera.path, s.start, *s.duration));
+    append_string(out, playback_get_url(playback, camera.path, s.start, *s.duration));
   } else {
     out += ",\"end\":null,\"duration_s\":null,\"playback_url\":null";
   }
   out += '}';
 }
 
-nlohmann::json segment_json(const Config& config, const Camera& camera, const Segment& s) {
+nlohmann::json segment_json(std::string_view playback, const Camera& camera, const Segment& s) {
   std::string text;
-  append_segment_json(text, config, camera, s);
+  append_segment_json(text, playback, camera, s);
   return nlohmann::json::parse(text);
 }
 

@@ -16,21 +16,25 @@ namespace hs {
 
 namespace {
 
-nlohmann::json clip_json(const Config& config, const Camera& camera, const clips::Clip& c) {
+// `playback`: the playback base of the node holding the clip's footage.
+nlohmann::json clip_json(std::string_view playback, const Camera& camera, const clips::Clip& c) {
   return {{"id", c.id},
           {"camera_id", c.camera_id},
           {"from", format_rfc3339_ms(c.start)},
           {"to", format_rfc3339_ms(c.end)},
           {"label", c.label},
           {"created_at", format_rfc3339_ms(c.created)},
-          {"playback_url", playback_get_url(config, camera.path, c.start, c.end - c.start)}};
+          {"playback_url", playback_get_url(playback, camera.path, c.start, c.end - c.start)}};
 }
 
 // A clip with the recordings it keeps.
-nlohmann::json clip_json(const Config& config, const Retention::ClipView& v) {
-  auto j = clip_json(config, v.camera, v.clip);
+// The footage of a clip made before its camera moved to another node stays on the old one.
+nlohmann::json clip_json(ApiContext& ctx, const Retention::ClipView& v) {
+  PlaybackBases playback(ctx);
+  const auto& base = v.recordings.empty() ? node_links(ctx, v.camera.node).streams.playback : playback.of(v.recordings.front());
+  auto j = clip_json(base, v.camera, v.clip);
   nlohmann::json segs = nlohmann::json::array();
-  for (const auto& s : v.recordings) segs.push_back(segment_json(config, v.camera, s));
+  for (const auto& s : v.recordings) segs.push_back(segment_json(playback.of(s), v.camera, s));
   j["recordings"] = std::move(segs);
   return j;
 }
@@ -84,7 +88,7 @@ void list_expiring(ApiContext& ctx, const Call& call) {
   for (const auto& s : list) {
     if (!call.caller.may(s.camera_id, access::Action::playback)) continue;  // "*" with playback
     if (!cams.count(s.camera_id)) cams[s.camera_id] = camera_or_404(r, s.camera_id).camera;
-    items.push_back(segment_json(ctx.config, cams[s.camera_id], s));
+    items.push_back(segment_json(node_links(ctx, s.node).streams.playback, cams[s.camera_id], s));
   }
   json_reply(res, 200, {{"within_s", to_seconds(within)}, {"recordings", std::move(items)}});
 }
@@ -102,13 +106,15 @@ void patch_recording(ApiContext& ctx, const Call& call) {
   auto seg = ctx.retention.set_permanent(id, it->get<bool>());
   auto r = ctx.db.reader();
   auto camera = camera_or_404(r, seg.camera_id).camera;
-  json_reply(res, 200, segment_json(ctx.config, camera, seg));
+  json_reply(res, 200, segment_json(node_links(ctx, seg.node).streams.playback, camera, seg));
 }
 
 void delete_recording(ApiContext& ctx, const Call& call) {
   const auto& req = call.req;
   auto& res = call.res;
   auto id = id_from_path(req.matches[1].str(), "recording");
+  // The file is on the node that recorded it: that node deletes it.
+  if (auto seg = ctx.db.reader().segment(id); seg && redirect_to_node(ctx, call, seg->node)) return;
   ctx.retention.delete_segment(id);
   json_reply(res, 200, {{"status", "deleted"}, {"id", id}});
 }
@@ -137,7 +143,7 @@ void post_clip(ApiContext& ctx, const Call& call) {
     if (!it->is_string() || it->get<std::string>().size() > 200) throw BadInput("label: expected a string of at most 200 characters");
     label = it->get<std::string>();
   }
-  json_reply(res, 201, clip_json(ctx.config, ctx.retention.add_clip(camera_id, from, to, label)));
+  json_reply(res, 201, clip_json(ctx, ctx.retention.add_clip(camera_id, from, to, label)));
 }
 
 void list_clips(ApiContext& ctx, const Call& call) {
@@ -154,7 +160,7 @@ void list_clips(ApiContext& ctx, const Call& call) {
   for (const auto& c : r.list_clips(camera)) {
     if (!call.caller.may(c.camera_id, access::Action::playback)) continue;
     if (!cams.count(c.camera_id)) cams[c.camera_id] = camera_or_404(r, c.camera_id).camera;
-    items.push_back(clip_json(ctx.config, cams[c.camera_id], c));
+    items.push_back(clip_json(node_links(ctx, cams[c.camera_id].node).streams.playback, cams[c.camera_id], c));
   }
   json_reply(res, 200, {{"clips", std::move(items)}});
 }
@@ -165,7 +171,7 @@ void get_clip(ApiContext& ctx, const Call& call) {
   auto id = id_from_path(req.matches[1].str(), "clip");
   auto view = ctx.retention.clip(id);
   call.caller.require(view.clip.camera_id, access::Action::playback, fmt::format("clip {}", id));
-  json_reply(res, 200, clip_json(ctx.config, view));
+  json_reply(res, 200, clip_json(ctx, view));
 }
 
 void delete_clip(ApiContext& ctx, const Call& call) {

@@ -32,14 +32,16 @@ std::optional<bool> bool_field(const nlohmann::json& body, const char* name) {
   return it->get<bool>();
 }
 
-nlohmann::json result_json(const Config& config, const StreamAdmin::Result& r) {
-  auto urls = stream_urls(stream_bases(config), r.camera.path, r.camera.id);
+nlohmann::json result_json(ApiContext& ctx, const StreamAdmin::Result& r) {
+  auto urls = camera_urls(node_links(ctx, r.camera.node), r.camera);
   nlohmann::json j{{"camera_id", r.camera.id},  {"path", r.camera.path},     {"name", r.camera.name},
                    {"plan", r.camera.plan},     {"record", r.camera.record}, {"webrtc_url", urls.webrtc},
                    {"whep_url", urls.whep},     {"hls_url", urls.hls},       {"ll_hls_url", urls.ll_hls},
                    {"rtsp_url", urls.rtsp},     {"snapshot_url", urls.snapshot}, {"playback_url", urls.playback},
-                   {"mediamtx_config_written", r.config_written}, {"applied", r.applied}};
+                   {"mediamtx_config_written", r.config_written}, {"applied", r.applied}, {"node", r.camera.node}};
   if (!r.apply_error.empty()) j["apply_error"] = r.apply_error;
+  // That node writes its MediaMTX config and hot-applies within seconds (docs/nodes.md).
+  if (r.on_other_node) j["applied_by"] = r.camera.node;
   return j;
 }
 
@@ -65,12 +67,13 @@ std::optional<nlohmann::json> viewer_token_request(ApiContext& ctx, const nlohma
 
 void post_stream(ApiContext& ctx, const Call& call) {
   auto body = json_body(call.req);
-  reject_unknown_fields(body, {"camera_id", "stream_url", "name", "plan", "record", "viewer_token"});
+  reject_unknown_fields(body, {"camera_id", "stream_url", "name", "plan", "record", "node", "viewer_token"});
   StreamAdmin::StartRequest r{*string_field(body, "camera_id", true), *string_field(body, "stream_url", true),
-                              string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
+                              string_field(body, "name"),           string_field(body, "plan"),
+                              bool_field(body, "record"),           string_field(body, "node")};
   auto token_request = viewer_token_request(ctx, body, r.camera_id);
   auto result = ctx.streams.start(r);
-  auto reply = result_json(ctx.config, result);
+  auto reply = result_json(ctx, result);
   if (token_request) {
     auto token = issue_viewer_token(ctx, *token_request, "viewer_token.");
     // The tokenised variants of the URLs above, beside them.
@@ -83,17 +86,18 @@ void post_stream(ApiContext& ctx, const Call& call) {
 
 void delete_stream(ApiContext& ctx, const Call& call) {
   auto result = ctx.streams.stop(call.req.matches[1].str());
-  auto j = result_json(ctx.config, result);
+  auto j = result_json(ctx, result);
   j["status"] = "stopped";
   json_reply(call.res, 200, j);
 }
 
 void patch_camera(ApiContext& ctx, const Call& call) {
   auto body = json_body(call.req);
-  reject_unknown_fields(body, {"name", "plan", "record"});
-  StreamAdmin::Changes ch{string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record")};
+  reject_unknown_fields(body, {"name", "plan", "record", "node"});
+  StreamAdmin::Changes ch{string_field(body, "name"), string_field(body, "plan"), bool_field(body, "record"),
+                          string_field(body, "node")};
   auto result = ctx.streams.update(call.req.matches[1].str(), ch);
-  json_reply(call.res, 200, result_json(ctx.config, result));
+  json_reply(call.res, 200, result_json(ctx, result));
 }
 
 }  // namespace hs

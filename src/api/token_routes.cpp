@@ -15,16 +15,25 @@ namespace hs {
 nlohmann::json issue_viewer_token(ApiContext& ctx, const nlohmann::json& request, std::string_view field_prefix) {
   // Cameras that exist now (removed ones cannot be granted): id -> MediaMTX path.
   access::CameraPaths paths;
-  for (const auto& row : ctx.db.reader().all_cameras())
-    if (!row.removed_at) paths.emplace(row.camera.id, row.camera.path);
+  std::map<std::string, std::string> node_of;
+  for (const auto& row : ctx.db.reader().all_cameras()) {
+    if (row.removed_at) continue;
+    paths.emplace(row.camera.id, row.camera.path);
+    node_of.emplace(row.camera.id, row.camera.node);
+  }
   const auto& a = ctx.config.access;
   auto grant = access::parse_token_request(request, paths, {a.default_ttl, a.max_ttl}, ctx.clock.now(), field_prefix);
   auto token = ctx.issuer->issue(grant, paths);
 
   nlohmann::json cams = nlohmann::json::object();
-  auto bases = stream_bases(ctx.config);
-  for (const auto& [id, path] : paths)
-    if (grant.has_camera(id)) cams[id] = access::token_links(grant, bases, id, path, token);
+  for (const auto& [id, path] : paths) {
+    if (!grant.has_camera(id)) continue;
+    // Links on the camera's node; its snapshot link too (absolute when that is another node).
+    auto node = node_links(ctx, node_of[id]);
+    cams[id] = access::token_links(grant, node.streams, id, path, token);
+    if (cams[id].contains("snapshot") && !node.api_url.empty())
+      cams[id]["snapshot"] = node.api_url + cams[id]["snapshot"].get<std::string>();
+  }
   nlohmann::json actions = nlohmann::json::array();
   for (auto action : grant.actions) actions.push_back(access::action_name(action));
   log::get("access")->info("token {} issued to {} for {} camera(s), {} until {}", grant.jti, quote(grant.subject),

@@ -43,6 +43,8 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
     else if (!admin.file.empty()) log::get("access")->info("admin token: in {}", admin.file.string());
   }
   db_ = open_index(config_);
+  nodes_ = std::make_unique<NodeDirectory>(config_, *db_, clock_);
+  nodes_->register_self();
   ingest_ = std::make_unique<HookIngest>(config_, *db_, clock_);
   reconciler_ = std::make_unique<Reconciler>(config_, *db_, *ingest_, clock_);
   retention_ = std::make_unique<Retention>(config_, *db_, ingest_->root(), clock_, disk ? *disk : default_disk_);
@@ -72,6 +74,7 @@ ServerApp::ServerApp(Config config, const Clock& clock, const DiskProbe* disk)
   retention_->sync_expiries();
   ctx_ = std::make_unique<ApiContext>(ApiContext{config_, *db_, *ingest_, spool_, clock_, clock_.now(), *retention_, *streams_, {}});
   ctx_->issuer = issuer_.get();
+  ctx_->nodes = nodes_.get();
   ctx_->metrics = &metrics_;
   ctx_->watchdog = watchdog_.get();
   ctx_->worker_status = [this] {
@@ -113,7 +116,7 @@ void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) 
     }
     for (const auto& c : config.cameras) {
       Camera cam{c.id, naming.path_for(c.id), c.name, c.source, c.plan, c.retention, c.record, c.rtsp_transport,
-                 CameraOrigin::config};
+                 CameraOrigin::config, config.node.id};
       // A path first seen through hooks (discovered) becomes this configured camera.
       if (auto other = path_owner.find(cam.path); other != path_owner.end() && other->second != cam.id) {
         throw Error(fmt::format("camera {}: its path {} already belongs to camera {} in the index", quote(c.id),
@@ -122,6 +125,15 @@ void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) 
       auto known = by_id.find(cam.id);
       if (known != by_id.end()) {
         if (known->second->camera == cam && !known->second->removed_at) continue;
+        // Another node records it: the first node to list it keeps it, until it lets it go (removed
+        // from that node's file or stopped through the API).
+        if (const auto& owner = known->second->camera.node;
+            owner != cam.node && !known->second->removed_at && known->second->camera.managed()) {
+          log::get("streams")->warn("camera {} of this file is recorded by node {}: not taken over (remove it from one "
+                                    "node's config, or move it: PATCH /api/cameras/{} {{\"node\": \"{}\"}})",
+                                    quote(c.id), quote(owner), c.id, cam.node);
+          continue;
+        }
         if (auto old = path_owner.find(known->second->camera.path); old != path_owner.end() && old->second == cam.id)
           path_owner.erase(old);
       }
@@ -129,7 +141,8 @@ void ServerApp::sync_cameras(const Config& config, Database& db, TimePoint now) 
       w.upsert_camera(cam, now);
     }
     for (const auto& row : rows) {
-      if (row.camera.origin == CameraOrigin::config && !config.find_camera(row.camera.id))
+      if (row.camera.origin == CameraOrigin::config && row.camera.node == config.node.id &&
+          !config.find_camera(row.camera.id))
         w.mark_camera_removed(row.camera.id, now);
     }
   });
@@ -254,6 +267,7 @@ void ServerApp::worker() {
   if (auto error = streams_->reapply(); !error.empty())
     log::get("streams")->warn("cameras not applied to MediaMTX yet: {}", error);
   auto next_mediamtx_check = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  auto next_heartbeat = std::chrono::steady_clock::now() + std::chrono::seconds{10};
   auto next_reconcile = std::chrono::steady_clock::now() + config_.reconcile_interval;
   auto next_retention = std::chrono::steady_clock::now() + config_.retention.interval;
   std::unique_lock lock(mutex_);
@@ -276,6 +290,12 @@ void ServerApp::worker() {
     }
     guarded("stall watchdog", [&] { watch(); });
     guarded("notification delivery", [&] { deliver_notifications(); });
+    // Cameras started, moved or stopped for this node by another node's API.
+    guarded("camera sync", [&] { streams_->sync_if_changed(); });
+    if (std::chrono::steady_clock::now() >= next_heartbeat) {
+      guarded("node heartbeat", [&] { nodes_->heartbeat(); });
+      next_heartbeat = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    }
     if (std::chrono::steady_clock::now() >= next_mediamtx_check) {
       guarded("MediaMTX check", [&] { streams_->reapply_if_restarted(); });
       next_mediamtx_check = std::chrono::steady_clock::now() + std::chrono::seconds{10};

@@ -13,6 +13,7 @@
 #include "access/issuer.hpp"
 #include "alerts/stall_watchdog.hpp"
 #include "api/http_api.hpp"
+#include "cluster/node_directory.hpp"
 #include "config/config.hpp"
 #include "hooks/spool.hpp"
 #include "index/database.hpp"
@@ -87,6 +88,7 @@ class ServerApp {
   Metrics metrics_;
   ControlApi::Options api_options_;  // the Control API client's service token (access.mode jwt)
   std::unique_ptr<Database> db_;
+  std::unique_ptr<NodeDirectory> nodes_;
   std::unique_ptr<HookIngest> ingest_;
   std::unique_ptr<Reconciler> reconciler_;
   DiskProbe default_disk_;

@@ -44,6 +44,8 @@ std::string Config::local_url() const {
   return fmt::format("http://{}:{}", host, server.port);
 }
 
+std::string Config::node_url() const { return node.url.empty() ? local_url() : node.url; }
+
 std::string Config::jwks_url() const { return access.jwks_url.empty() ? local_url() + "/.well-known/jwks.json" : access.jwks_url; }
 
 const CameraConfig* Config::find_camera(std::string_view id) const {
@@ -335,7 +337,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
                        {"pro", std::chrono::hours{24 * 15}},
                        {"premium", std::chrono::hours{24 * 30}}};
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  r.expect_map(root, "", {"server", "data_dir", "index", "mediamtx", "retention", "snapshots", "reconcile_interval",
+  r.expect_map(root, "", {"server", "data_dir", "index", "node", "mediamtx", "retention", "snapshots", "reconcile_interval",
                           "events_keep", "access", "cameras", "webhooks", "watchdog"});
 
   if (auto s = root["server"]) {
@@ -377,6 +379,16 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
     r.path(i, "index", "password_file", c.index.password_file, c.dir);
     if (!c.index.password_file.empty() && c.index.url.empty())
       r.fail(i["password_file"], "index.password_file", "needs index.url (the SQLite index has no password)");
+  }
+  if (auto n = root["node"]) {
+    r.expect_map(n, "node", {"id", "url"});
+    r.string(n, "node", "id", c.node.id);
+    if (!valid_camera_id(c.node.id) || c.node.id.size() > 64)
+      r.fail(n["id"], "node.id", fmt::format("expected 1 to 64 of A-Z a-z 0-9 _ -, got {}", quote(c.node.id)));
+    r.string(n, "node", "url", c.node.url);
+    if (!c.node.url.empty() && !valid_http_base(c.node.url))
+      r.fail(n["url"], "node.url", fmt::format("expected an http(s):// URL like http://10.0.0.2:9980, got {}", quote(c.node.url)));
+    while (c.node.url.ends_with('/')) c.node.url.pop_back();
   }
   r.duration(root, "", "reconcile_interval", c.reconcile_interval);
   r.duration(root, "", "events_keep", c.events_keep);

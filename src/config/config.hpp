@@ -21,6 +21,7 @@ struct CameraConfig {
   std::optional<Micros> retention;  // per-camera override of the plan's retention
   bool record = true;
   std::string rtsp_transport = "tcp";
+  bool operator==(const CameraConfig&) const = default;
 };
 
 struct StreamUrls {
@@ -74,6 +75,15 @@ struct Config {
   } access;
 
   std::filesystem::path data_dir;  // index.db, spool/, snapshots/
+
+  // This node, when several share one PostgreSQL index (docs/nodes.md). The id owns the cameras
+  // this node records and the segment files it holds; url is how clients reach this hook-server
+  // (responses about its cameras link there, requests for its files are redirected there). One
+  // node needs neither.
+  struct Node {
+    std::string id = "local";  // [A-Za-z0-9_-]+, at most 64
+    std::string url;           // http(s)://host[:port]; empty: local_url()
+  } node;
 
   // Where the index lives: PostgreSQL when url is set (libpq's URL syntax), else SQLite in
   // <data_dir>/index.db. The password comes from password_file (read when the index opens, first
@@ -145,6 +155,8 @@ struct Config {
   // http://<host>:<port> for clients of this server on the same machine (0.0.0.0 and :: become
   // 127.0.0.1).
   std::string local_url() const;
+  // node.url, or local_url().
+  std::string node_url() const;
   // access.jwks_url, or local_url() + "/.well-known/jwks.json".
   std::string jwks_url() const;
   const CameraConfig* find_camera(std::string_view id) const;

@@ -22,6 +22,7 @@ struct Camera {
   bool record = true;
   std::string rtsp_transport = "tcp";
   CameraOrigin origin = CameraOrigin::config;
+  std::string node;     // the node that records it (config node.id); empty when written: this node
   bool managed() const { return origin != CameraOrigin::discovered; }
   bool operator==(const Camera&) const = default;
 };

@@ -24,6 +24,7 @@ struct Segment {
   bool permanent = false;
   std::optional<TimePoint> expires_at;
   std::optional<TimePoint> notified_at;
+  std::string node;  // the node that holds the file
 };
 
 enum class StreamState { active, stopped, error };

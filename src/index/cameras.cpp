@@ -12,7 +12,7 @@ using index::Sql;
 
 const std::string kSelect =
     "SELECT c.id, c.path, c.name, c.source, c.plan, c.retention_us, c.record, c.rtsp_transport, c.origin, "
-    "c.removed_us, s.state, s.since_us, s.source_type FROM cameras c LEFT JOIN stream_status s ON s.camera_id = c.id ";
+    "c.removed_us, s.state, s.since_us, s.source_type, c.node FROM cameras c LEFT JOIN stream_status s ON s.camera_id = c.id ";
 const Sql kById{kSelect + "WHERE c.id = ?1"};
 const Sql kByPath{kSelect + "WHERE c.path = ?1"};
 const Sql kAll{kSelect + "ORDER BY c.id"};
@@ -31,6 +31,7 @@ cameras::Row read_camera(index::Statement& q) {
   auto origin = q.column_text(8);
   c.origin = origin == "api" ? CameraOrigin::api : origin == "discovered" ? CameraOrigin::discovered : CameraOrigin::config;
   r.removed_at = q.optional_time(9);
+  c.node = q.text(13);
   if (!q.is_null(10)) {
     r.status.state = parse_stream_state(q.column_text(10)).value_or(StreamState::error);
     r.status.since = q.time(11);
@@ -43,13 +44,13 @@ const Sql kRetentionSettings{"SELECT id, plan, retention_us, applied_retention_u
 
 const Sql kUpsert{
     "INSERT INTO cameras (id, path, name, source, plan, retention_us, record, rtsp_transport, origin, created_us, "
-    "updated_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+    "updated_us, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11) "
     "ON CONFLICT (id) DO UPDATE SET path = ?2, name = ?3, source = ?4, plan = ?5, retention_us = ?6, record = ?7, "
-    "rtsp_transport = ?8, origin = ?9, removed_us = NULL, updated_us = ?10 "
+    "rtsp_transport = ?8, origin = ?9, removed_us = NULL, updated_us = ?10, node = ?11 "
     "WHERE cameras.path IS DISTINCT FROM ?2 OR cameras.name IS DISTINCT FROM ?3 OR cameras.source IS DISTINCT FROM ?4 "
     "OR cameras.plan IS DISTINCT FROM ?5 OR cameras.retention_us IS DISTINCT FROM ?6 "
     "OR cameras.record IS DISTINCT FROM ?7 OR cameras.rtsp_transport IS DISTINCT FROM ?8 "
-    "OR cameras.origin IS DISTINCT FROM ?9 OR cameras.removed_us IS NOT NULL"};
+    "OR cameras.origin IS DISTINCT FROM ?9 OR cameras.node IS DISTINCT FROM ?11 OR cameras.removed_us IS NOT NULL"};
 const Sql kMarkRemoved{"UPDATE cameras SET removed_us = ?2, updated_us = ?2 WHERE id = ?1 AND removed_us IS NULL"};
 
 const Sql kStatus{"SELECT state, event_us, source_type FROM stream_status WHERE camera_id = ?1"};
@@ -104,6 +105,7 @@ bool Writer::upsert_camera(const Camera& c, TimePoint now) {
   q->bind(8, c.rtsp_transport);
   q->bind(9, origin);
   q->bind(10, now);
+  q->bind(11, c.node.empty() ? node() : c.node);
   if (q->exec() == 0) return false;
   // Record switched (or a camera's first row): the history says so from now on.
   add_state_change(c.id, StateKind::not_recording, now, !c.record);

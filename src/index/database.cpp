@@ -34,22 +34,31 @@ std::string read_password(const std::filesystem::path& file) {
 
 std::unique_ptr<Database> open_index(const Config& config) {
   if (config.index.url.empty())
-    return std::make_unique<Database>(std::make_unique<index::SqliteBackend>(config.data_dir / "index.db"));
+    return std::make_unique<Database>(std::make_unique<index::SqliteBackend>(config.data_dir / "index.db"), config.node.id);
   index::PgSettings settings{config.index.url, {}};
   if (!config.index.password_file.empty()) settings.password = read_password(config.index.password_file);
-  return std::make_unique<Database>(std::make_unique<index::PgBackend>(std::move(settings)));
+  return std::make_unique<Database>(std::make_unique<index::PgBackend>(std::move(settings)), config.node.id);
 }
 
-Database::Database(std::filesystem::path file) : Database(std::make_unique<index::SqliteBackend>(std::move(file))) {}
+Database::Database(std::filesystem::path file, std::string node)
+    : Database(std::make_unique<index::SqliteBackend>(std::move(file)), std::move(node)) {}
 
-Database::Database(std::unique_ptr<index::Backend> backend)
-    : backend_(std::move(backend)), writer_(backend_->connect(true)), writer_tx_(*writer_) {
+Database::Database(std::unique_ptr<index::Backend> backend, std::string node)
+    : node_(std::move(node)), backend_(std::move(backend)), writer_(backend_->connect(true)), writer_tx_(*writer_, node_) {
   {
     std::lock_guard lock(write_mutex_);
     backend_->migrate(*writer_);
   }
   rows_reported_ = writer_->watch_changes(this);
   feed_ = backend_->watch_segments([this](std::optional<std::string_view> camera) { changed_elsewhere(camera); });
+  // Cheap once done: a partial index holds the rows without a node (none, after the first open).
+  // An index that cannot be written now (a full disk) still opens; the next open adopts them.
+  try {
+    if (std::size_t n = write([](Writer& w) { return w.adopt_unowned(); }); n > 0)
+      log::get("index")->info("{} rows written before nodes existed now belong to node {}", n, node_);
+  } catch (const std::exception& e) {
+    log::get("index")->warn("rows written before nodes existed not adopted by node {} yet: {}", node_, e.what());
+  }
 }
 
 Database::Connection Database::lease_reader() {
@@ -74,7 +83,7 @@ ReadTransaction Database::reader() { return ReadTransaction(*this, lease_reader(
 ReadTransaction Database::snapshot() { return ReadTransaction(*this, lease_reader(), true); }
 
 ReadTransaction::ReadTransaction(Database& db, Database::Connection connection, bool snapshot)
-    : Reader(*connection), db_(db), owned_(std::move(connection)), snapshot_(snapshot) {
+    : Reader(*connection, db.node_), db_(db), owned_(std::move(connection)), snapshot_(snapshot) {
   if (snapshot_) owned_->begin_read();
 }
 

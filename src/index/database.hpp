@@ -34,10 +34,15 @@ class ReadTransaction;
 
 class Database final : private index::ChangeObserver {
  public:
-  // Connects through `backend` and migrates to the newest schema. Throws Error naming the index.
-  explicit Database(std::unique_ptr<index::Backend> backend);
+  // Connects through `backend` as node `node` (config node.id) and migrates to the newest schema;
+  // rows written before nodes existed become this node's. Throws Error naming the index.
+  explicit Database(std::unique_ptr<index::Backend> backend, std::string node = kDefaultNode);
   // SQLite in `file` (created when missing): WAL, synchronous=NORMAL, foreign keys, busy timeout.
-  explicit Database(std::filesystem::path file);
+  explicit Database(std::filesystem::path file, std::string node = kDefaultNode);
+  static constexpr const char* kDefaultNode = "local";
+
+  // This process's node id.
+  const std::string& node() const { return node_; }
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -109,6 +114,7 @@ class Database final : private index::ChangeObserver {
   Connection lease_reader();
   void return_reader(Connection c) noexcept;
 
+  std::string node_;
   std::unique_ptr<index::Backend> backend_;
   std::mutex write_mutex_;  // held by whoever uses writer_
   std::mutex queue_mutex_;

@@ -31,13 +31,13 @@ std::vector<expiry::Victim> read_victims(index::Statement& q) {
 
 const Sql kMarkNotified{
     "UPDATE segments AS s SET notified_us = ?1, expires_us = CASE WHEN s.expires_us < ?3 THEN ?2 ELSE s.expires_us END "
-    "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?2 AND s.notified_us IS NULL AND " +
+    "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?2 AND s.notified_us IS NULL AND s.node = ?4 AND " +
     kDeletable + " {skip_locked}) "
     "RETURNING id, camera_id, start_us, start_us + COALESCE(duration_us, 0), expires_us, size_bytes"};
 
 const Sql kClaimExpired{
     "UPDATE segments AS s SET state = 'deleting', delete_reason = 'retention', updated_us = ?1 "
-    "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND " +
+    "WHERE s.id IN (SELECT s.id FROM segments s WHERE s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND s.node = ?3 AND " +
     kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?2 {skip_locked}) RETURNING " + kVictimColumns};
 
 // The `window` deletable segments that expire soonest, with the bytes of those before each
@@ -47,25 +47,25 @@ const Sql kClaimForSpace{
     "WHERE s.id IN (SELECT r.id FROM ("
     "SELECT c.id, SUM(c.size) OVER (ORDER BY c.expires_us, c.id ROWS UNBOUNDED PRECEDING) - c.size AS before "
     "FROM (SELECT s.id, s.expires_us, CASE WHEN s.size_bytes > 0 THEN s.size_bytes ELSE 0 END AS size "
-    "FROM segments s WHERE " + kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3 {skip_locked}) AS c"
+    "FROM segments s WHERE s.node = ?4 AND " + kDeletable + " ORDER BY s.expires_us, s.id LIMIT ?3 {skip_locked}) AS c"
     ") AS r WHERE r.before < ?2) RETURNING " + kVictimColumns};
 
 const Sql kClaimOne{
-    "UPDATE segments AS s SET state = 'deleting', delete_reason = 'manual', updated_us = ?2 WHERE s.id = ?1 AND " +
+    "UPDATE segments AS s SET state = 'deleting', delete_reason = 'manual', updated_us = ?2 WHERE s.id = ?1 AND s.node = ?3 AND " +
     kDeletable + " RETURNING " + kVictimColumns};
 
 const Sql kDeleting{
     "SELECT id, camera_id, file, start_us, size_bytes, COALESCE(delete_reason, 'retention'), duration_us FROM segments "
-    "WHERE state = 'deleting' LIMIT ?1"};
+    "WHERE state = 'deleting' AND node = ?2 LIMIT ?1"};
 const Sql kForget{"DELETE FROM segments WHERE id = ?1 AND state = 'deleting'"};
 const Sql kRestore{"UPDATE segments SET state = 'complete', delete_reason = NULL WHERE id = ?1 AND state = 'deleting'"};
 
 const std::string kTally =
     "SELECT s.camera_id, count(*), CAST(COALESCE(sum(s.size_bytes), 0) AS BIGINT), min(s.start_us), max(s.start_us) "
     "FROM segments s WHERE ";
-const Sql kDeletableNow{kTally + "s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND " + kDeletable +
+const Sql kDeletableNow{kTally + "s.expires_us <= ?1 AND s.notified_us IS NOT NULL AND s.node = ?2 AND " + kDeletable +
                         " GROUP BY s.camera_id ORDER BY s.camera_id"};
-const Sql kUnannounced{kTally + "s.expires_us <= ?1 AND s.notified_us IS NULL AND " + kDeletable +
+const Sql kUnannounced{kTally + "s.expires_us <= ?1 AND s.notified_us IS NULL AND s.node = ?2 AND " + kDeletable +
                        " GROUP BY s.camera_id ORDER BY s.camera_id"};
 const Sql kExpiredUnder{kTally + "s.camera_id = ?1 AND s.start_us + ?2 <= ?3 AND " + kDeletable +
                         " GROUP BY s.camera_id"};
@@ -117,6 +117,7 @@ std::vector<expiry::Notice> Writer::mark_notified(TimePoint now, TimePoint horiz
   q->bind(1, now);
   q->bind(2, horizon);
   q->bind(3, late_before);
+  q->bind(4, node());
   std::vector<expiry::Notice> out;
   while (q->step())
     out.push_back(expiry::Notice{q->int64(0), q->text(1), q->time(2), q->time(3), q->time(4), q->int64(5)});
@@ -127,6 +128,7 @@ std::vector<expiry::Victim> Writer::claim_expired(TimePoint now, int limit) {
   auto q = query(kClaimExpired);
   q->bind(1, now);
   q->bind(2, std::int64_t{limit});
+  q->bind(3, node());
   return read_victims(*q);
 }
 
@@ -135,6 +137,7 @@ std::vector<expiry::Victim> Writer::claim_for_space(std::int64_t bytes, TimePoin
   q->bind(1, now);
   q->bind(2, bytes);
   q->bind(3, std::int64_t{window});
+  q->bind(4, node());
   return read_victims(*q);
 }
 
@@ -142,6 +145,7 @@ std::optional<expiry::Victim> Writer::claim_for_manual_deletion(std::int64_t id,
   auto q = query(kClaimOne);
   q->bind(1, id);
   q->bind(2, now);
+  q->bind(3, node());
   if (!q->step()) return std::nullopt;
   auto victim = read_victim(*q);
   while (q->step()) {
@@ -152,6 +156,7 @@ std::optional<expiry::Victim> Writer::claim_for_manual_deletion(std::int64_t id,
 std::vector<expiry::Victim> Reader::deleting_segments(int limit) {
   auto q = query(kDeleting);
   q->bind(1, std::int64_t{limit});
+  q->bind(2, node());
   return read_victims(*q);
 }
 
@@ -170,12 +175,14 @@ bool Writer::restore_undeleted(std::int64_t id) {
 std::vector<expiry::CameraTally> Reader::deletable_now(TimePoint now) {
   auto q = query(kDeletableNow);
   q->bind(1, now);
+  q->bind(2, node());
   return read_tallies(*q);
 }
 
 std::vector<expiry::CameraTally> Reader::unannounced_before(TimePoint horizon) {
   auto q = query(kUnannounced);
   q->bind(1, horizon);
+  q->bind(2, node());
   return read_tallies(*q);
 }
 

@@ -9,7 +9,8 @@ namespace hs::index {
 // The columns a Segment is read from, in order, for a segments table aliased `s`.
 inline constexpr const char* kSegmentColumns =
     "s.id, s.camera_id, s.file, s.start_us, s.duration_us, s.size_bytes, s.state, s.permanent, s.expires_us, "
-    "s.notified_us";
+    "s.notified_us, s.node";
+inline constexpr int kSegmentColumnCount = 11;
 // Reads a Segment from the current row of a statement selecting kSegmentColumns first.
 Segment read_segment(Statement& q);
 

@@ -36,10 +36,16 @@ const Sql kRecent{
     "SELECT id, created_us, kind, COALESCE(camera_id, ''), payload FROM notifications ORDER BY id DESC LIMIT ?1"};
 const Sql kDeliveriesOf{
     fmt::format("SELECT {} FROM deliveries d WHERE d.notification_id = ?1 ORDER BY d.id", kDeliveryColumns)};
+// A claim moves the due deliveries' next attempt to the end of a lease: another node (or a run of
+// this one) skips them until then, and takes them over if this one dies before marking them.
+// Picked in the order they fell due, then leased one by one (in the same write transaction).
 const Sql kDue{fmt::format(
-    "SELECT {}, n.payload, n.kind FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
-    "WHERE d.state != 'delivered' AND d.next_attempt_us <= ?1 ORDER BY d.next_attempt_us, d.id LIMIT ?2",
+    "SELECT {} FROM deliveries d WHERE d.state != 'delivered' AND d.next_attempt_us <= ?1 "
+    "ORDER BY d.next_attempt_us, d.id LIMIT ?2 {{skip_locked}}",
     kDeliveryColumns)};
+const Sql kLease{"UPDATE deliveries SET next_attempt_us = ?2 WHERE id = ?1"};
+const Sql kNotificationBody{"SELECT kind, payload FROM notifications WHERE id = ?1"};
+const Sql kReschedule{"UPDATE deliveries SET next_attempt_us = ?2 WHERE id = ?1 AND state != 'delivered'"};
 const Sql kDelivered{
     "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_us = ?2, last_error = '' "
     "WHERE id = ?1"};
@@ -121,13 +127,36 @@ std::vector<notifications::Notification> Reader::recent_notifications(int limit)
   return out;
 }
 
-std::vector<notifications::Due> Reader::due_deliveries(TimePoint now, int limit) {
-  auto q = query(kDue);
-  q->bind(1, now);
-  q->bind(2, std::int64_t{limit});
+std::vector<notifications::Due> Writer::claim_due_deliveries(TimePoint now, int limit, TimePoint lease_until) {
   std::vector<notifications::Due> out;
-  while (q->step()) out.push_back(notifications::Due{read_delivery(*q), q->text(9), q->text(8)});
+  {
+    auto q = query(kDue);
+    q->bind(1, now);
+    q->bind(2, std::int64_t{limit});
+    while (q->step()) out.push_back(notifications::Due{read_delivery(*q), {}, {}});
+  }
+  for (auto& due : out) {
+    {
+      auto lease = query(kLease);
+      lease->bind(1, due.delivery.id);
+      lease->bind(2, lease_until);
+      lease->exec();
+    }
+    auto q = query(kNotificationBody);
+    q->bind(1, due.delivery.notification_id);
+    if (q->step()) {
+      due.kind = q->text(0);
+      due.payload = q->text(1);
+    }
+  }
   return out;
+}
+
+void Writer::reschedule_delivery(std::int64_t id, TimePoint at) {
+  auto q = query(kReschedule);
+  q->bind(1, id);
+  q->bind(2, at);
+  q->exec();
 }
 
 void Writer::mark_delivered(std::int64_t id, TimePoint now) {

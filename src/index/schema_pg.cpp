@@ -171,6 +171,23 @@ $$;
 CREATE TRIGGER segment_days_touch AFTER INSERT OR DELETE OR UPDATE OF camera_id, start_us, duration_us, size_bytes, state
   ON segments FOR EACH ROW EXECUTE FUNCTION segment_days_touch();
 )sql"},
+    // 7: nodes (schema_sqlite.cpp says why).
+    {7, R"sql(
+ALTER TABLE cameras ADD COLUMN node TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE segments ADD COLUMN node TEXT COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX segments_unowned ON segments (id) WHERE node = '';
+CREATE TABLE nodes (
+  id          TEXT COLLATE "C" PRIMARY KEY,
+  api_url     TEXT COLLATE "C" NOT NULL,
+  rtsp        TEXT COLLATE "C" NOT NULL,
+  hls         TEXT COLLATE "C" NOT NULL,
+  webrtc      TEXT COLLATE "C" NOT NULL,
+  playback    TEXT COLLATE "C" NOT NULL,
+  started_us  BIGINT NOT NULL,
+  seen_us     BIGINT NOT NULL,
+  instance    TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+)sql"},
 };
 
 }  // namespace

@@ -191,6 +191,28 @@ BEGIN
     ON CONFLICT (camera_id, day) DO UPDATE SET version = version + 1;
 END;
 )sql"},
+    // 7: nodes (issue 10, step 3). Each camera belongs to one node (the hook-server + MediaMTX
+    // that records it) and each segment to the node that holds its file; rows written before have
+    // no node ('') and are adopted by the first node that opens the index (Writer::adopt_unowned;
+    // the partial index keeps that look free once they are). `nodes` holds each node's public
+    // URLs, when it was last seen, and the process that registered it last (a random instance id:
+    // a second process started with the same node.id is noticed by the first one's heartbeat).
+    {7, R"sql(
+ALTER TABLE cameras ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE segments ADD COLUMN node TEXT NOT NULL DEFAULT '';
+CREATE INDEX segments_unowned ON segments (id) WHERE node = '';
+CREATE TABLE nodes (
+  id          TEXT PRIMARY KEY,
+  api_url     TEXT NOT NULL,
+  rtsp        TEXT NOT NULL,
+  hls         TEXT NOT NULL,
+  webrtc      TEXT NOT NULL,
+  playback    TEXT NOT NULL,
+  started_us  INTEGER NOT NULL,
+  seen_us     INTEGER NOT NULL,
+  instance    TEXT NOT NULL DEFAULT ''
+);
+)sql"},
 };
 
 }  // namespace

@@ -22,6 +22,7 @@ Segment read_segment(Statement& q) {
   s.permanent = q.int64(7) != 0;
   s.expires_at = q.optional_time(8);
   s.notified_at = q.optional_time(9);
+  s.node = q.text(10);
   return s;
 }
 
@@ -32,11 +33,11 @@ namespace {
 using index::Sql;
 
 const Sql kCreated{
-    "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us) "
-    "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5) ON CONFLICT (file) DO NOTHING RETURNING id"};
+    "INSERT INTO segments (camera_id, file, start_us, state, expires_us, created_us, updated_us, node) "
+    "VALUES (?1, ?2, ?3, 'recording', ?4, ?5, ?5, ?6) ON CONFLICT (file) DO NOTHING RETURNING id"};
 const Sql kCompleted{
     "INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, expires_us, created_us, "
-    "updated_us) VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7) "
+    "updated_us, node) VALUES (?1, ?2, ?3, ?4, ?5, 'complete', ?6, ?7, ?7, ?8) "
     "ON CONFLICT (file) DO UPDATE SET state = 'complete', duration_us = ?4, size_bytes = ?5, updated_us = ?7 "
     "WHERE segments.state != 'deleting' AND (segments.state != 'complete' OR segments.duration_us IS DISTINCT FROM ?4 "
     "OR segments.size_bytes != ?5) RETURNING id"};
@@ -61,7 +62,7 @@ const Sql kOldest{
 const Sql kSummary{
     "SELECT count(*), CAST(COALESCE(sum(size_bytes), 0) AS BIGINT), min(start_us), max(start_us) FROM segments "
     "WHERE camera_id = ?1 AND state IN ('recording', 'complete')"};
-const Sql kFiles{"SELECT file, id, state FROM segments"};
+const Sql kFiles{"SELECT file, id, state FROM segments WHERE node = ?1"};
 
 // Runs an INSERT ... RETURNING id: a row comes back only when one was inserted or updated.
 std::optional<std::int64_t> returned_id(index::Statement& q) {
@@ -98,6 +99,7 @@ std::optional<std::int64_t> Writer::segment_created(std::string_view camera_id, 
   q->bind(3, start);
   q->bind(4, expires_at);
   q->bind(5, now);
+  q->bind(6, node());
   return returned_id(*q);
 }
 
@@ -113,6 +115,7 @@ std::optional<std::int64_t> Writer::segment_completed(std::string_view camera_id
   q->bind(5, size_bytes);
   q->bind(6, expires_at);
   q->bind(7, now);
+  q->bind(8, node());
   return returned_id(*q);
 }
 
@@ -150,7 +153,7 @@ std::optional<segments::Newest> Reader::newest_segment(std::string_view camera_i
   q->bind(1, camera_id);
   if (!q->step()) return std::nullopt;
   Segment s = index::read_segment(*q);
-  return segments::Newest{std::move(s), q->time(10), q->time(11)};
+  return segments::Newest{std::move(s), q->time(index::kSegmentColumnCount), q->time(index::kSegmentColumnCount + 1)};
 }
 
 segments::Page Reader::segment_page(std::string_view camera_id, std::optional<TimePoint> from,
@@ -201,6 +204,7 @@ std::optional<TimePoint> Reader::oldest_segment_start(std::string_view camera_id
 void Reader::each_segment_file(
     const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row) {
   auto q = query(kFiles);
+  q->bind(1, node());
   while (q->step())
     row(q->column_text(0), q->int64(1), parse_segment_state(q->column_text(2)).value_or(SegmentState::missing));
 }

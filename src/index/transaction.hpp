@@ -22,6 +22,7 @@
 #include "index/connection.hpp"
 #include "index/events.hpp"
 #include "index/expiry.hpp"
+#include "index/nodes.hpp"
 #include "index/notifications.hpp"
 #include "index/segments.hpp"
 #include "index/state_history.hpp"
@@ -30,6 +31,14 @@ namespace hs {
 
 class Reader {
  public:
+  // The node this process is (config node.id; "local" by default): operations that act on "own"
+  // rows (reconcile's file list, retention's claims and notices) see only rows of this node.
+  const std::string& node() const { return *node_; }
+
+  // --- nodes (index/nodes.cpp)
+  std::vector<nodes::Node> all_nodes();  // by id
+  std::optional<nodes::Node> node_info(std::string_view id);
+
   // --- cameras and stream status (index/cameras.cpp)
   std::optional<cameras::Row> camera(std::string_view id);
   std::optional<cameras::Row> camera_by_path(std::string_view path);
@@ -49,7 +58,7 @@ class Reader {
   // The start of a camera's oldest recording or complete segment (segment_summary's `oldest`) in
   // one indexed read, without counting and summing every row of the camera.
   std::optional<TimePoint> oldest_segment_start(std::string_view camera_id);
-  // For reconciliation: calls `row` with every indexed file (the view is valid during the call
+  // For reconciliation: calls `row` with every indexed file of this node (the view is valid during the call
   // only), its id and state, in one scan of the table.
   void each_segment_file(const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row);
   // The camera of a segment row (none when the row is gone).
@@ -76,11 +85,11 @@ class Reader {
   // Newest first, with deliveries.
   std::vector<notifications::Notification> recent_notifications(int limit);
   std::vector<notifications::DeliveryTotal> delivery_totals();
-  // Deliveries due at `now`, oldest first, with their notifications' kinds and payloads.
-  std::vector<notifications::Due> due_deliveries(TimePoint now, int limit);
 
   // --- expiry and deletion (index/expiry.cpp); "deletable" means not permanent, in no clip of
   // its camera, and complete or missing.
+  // Operations that claim, announce or list rows for deletion act on this node's segments only:
+  // a node deletes only the files it holds.
   // Rows left `deleting` (by a crash, or a pass still finishing), with their reasons.
   std::vector<expiry::Victim> deleting_segments(int limit);
   // Per camera: deletable segments whose announced expiry has come (what a pass deletes now).
@@ -118,7 +127,7 @@ class Reader {
   index::Connection& connection() { return *connection_; }
 
  protected:
-  explicit Reader(index::Connection& connection) : connection_(&connection) {}
+  Reader(index::Connection& connection, const std::string& node) : connection_(&connection), node_(&node) {}
   ~Reader() = default;
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
@@ -126,12 +135,24 @@ class Reader {
   index::Query query(const index::Sql& sql) { return connection_->query(sql); }
 
   index::Connection* connection_;
+  const std::string* node_;
 };
 
 class Writer : public Reader {
  public:
+  // --- nodes (index/nodes.cpp)
+  // Registers this node (its URLs, started and seen now) or updates it.
+  void upsert_node(const nodes::Node& node);
+  // This node is alive at `now`, if `instance` is still the process that registered it; false when
+  // another process registered this node id since (two processes with one node.id).
+  bool touch_node(TimePoint now, std::string_view instance);
+  // Gives this node the cameras and segments written before nodes existed (schema 7). Returns how
+  // many rows it took.
+  std::size_t adopt_unowned();
+
   // --- cameras and stream status (index/cameras.cpp)
-  // Inserts or updates a camera (by id). Clears removed_at. Returns true when anything changed.
+  // Inserts or updates a camera (by id), its node included (empty: this node). Clears removed_at.
+  // Returns true when anything changed.
   bool upsert_camera(const Camera& camera, TimePoint now);
   // Marks a camera removed (its recordings stay indexed with their retention).
   bool mark_camera_removed(std::string_view id, TimePoint now);
@@ -189,6 +210,12 @@ class Writer : public Reader {
   std::int64_t add_notification(const std::string& kind, const std::string& camera_id,
                                 const std::string& payload_json_without_id, const std::vector<std::string>& urls,
                                 TimePoint now);
+  // Claims up to `limit` deliveries due at `now` (soonest due; returned oldest first), with their
+  // notifications' kinds and payloads: their next attempt moves to `lease_until`, so no other node
+  // or run sends them meanwhile; one not marked by then (its sender died) is due again.
+  std::vector<notifications::Due> claim_due_deliveries(TimePoint now, int limit, TimePoint lease_until);
+  // A claimed delivery not tried in this run: its claim released, due again at `at`.
+  void reschedule_delivery(std::int64_t delivery_id, TimePoint at);
   void mark_delivered(std::int64_t delivery_id, TimePoint now);
   void mark_delivery_failed(std::int64_t delivery_id, const std::string& error, TimePoint next_attempt);
 
@@ -225,7 +252,7 @@ class Writer : public Reader {
 
  private:
   friend class Database;
-  explicit Writer(index::Connection& connection) : Reader(connection) {}
+  Writer(index::Connection& connection, const std::string& node) : Reader(connection, node) {}
 };
 
 }  // namespace hs

@@ -34,14 +34,32 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
 
 std::size_t WebhookDelivery::run_once() {
   std::lock_guard lock(run_mutex_);
-  auto due = db_.reader().due_deliveries(clock_.now(), 50);
+  // Claimed in small batches, each with a lease long enough to try every one of them: nodes sharing
+  // the index never send one delivery twice, and a node that dies leaves its claims to the others
+  // after the lease.
+  constexpr int kBatch = 10;
+  const Micros lease = timeout_ * (kBatch + 1) + std::chrono::seconds{30};
   std::size_t delivered = 0;
   // A receiver that failed once in this run is not tried again until the next: one that accepts
   // and never answers costs one timeout per run, not one per due delivery (the worker that runs
   // this also drains the spool).
   std::set<std::string> failed_urls;
+  for (int batches = 0; batches < 5; ++batches) {
+    const auto claimed = db_.write([&](Writer& w) { return w.claim_due_deliveries(clock_.now(), kBatch, clock_.now() + lease); });
+    delivered += send(claimed, failed_urls);
+    if (claimed.size() < static_cast<std::size_t>(kBatch)) break;
+  }
+  return delivered;
+}
+
+std::size_t WebhookDelivery::send(const std::vector<notifications::Due>& due, std::set<std::string>& failed_urls) {
+  std::size_t delivered = 0;
   for (const auto& [d, kind, payload] : due) {
-    if (failed_urls.count(d.url)) continue;
+    if (failed_urls.count(d.url)) {
+      // Its claim is released: it keeps its place (the time it fell due) for the next run.
+      db_.write([&](Writer& w) { w.reschedule_delivery(d.id, d.next_attempt); });
+      continue;
+    }
     auto [base, path] = split_url(d.url);
     const std::int64_t timestamp = epoch_us(clock_.now()) / 1000000;
     httplib::Headers headers{{"X-Hook-Server-Event", kind},

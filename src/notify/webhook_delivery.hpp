@@ -9,6 +9,7 @@
 // delivery id), X-Hook-Server-Timestamp (unix seconds) and, for a webhook with a secret,
 // X-Hook-Server-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>.
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,11 +25,15 @@ class WebhookDelivery {
   // `targets` give the secrets, by URL; a URL without one is sent unsigned.
   WebhookDelivery(Database& db, const Clock& clock, Micros timeout = std::chrono::seconds{5},
                   const std::vector<WebhookTarget>& targets = {});
-  // Sends what is due now; returns the number delivered. One call at a time (a second caller
-  // waits), so no delivery is sent twice by concurrent calls.
+  // Sends what is due now; returns the number delivered. Each delivery is claimed in the index
+  // first (Writer::claim_due_deliveries), so no delivery is sent twice by concurrent calls or by
+  // two nodes sharing the index.
   std::size_t run_once();
 
  private:
+  // Tries each claimed delivery once; a URL that failed in this run is not tried again in it.
+  std::size_t send(const std::vector<notifications::Due>& due, std::set<std::string>& failed_urls);
+
   Database& db_;
   const Clock& clock_;
   Micros timeout_;

@@ -197,7 +197,8 @@ void SnapshotService::refresh_loop() {
     std::vector<std::string> active;
     try {
       for (const auto& row : db_.reader().all_cameras())
-        if (row.status.state == StreamState::active && !row.removed_at) active.push_back(row.camera.id);
+        if (row.status.state == StreamState::active && !row.removed_at && row.camera.node == db_.node())
+          active.push_back(row.camera.id);
     } catch (const std::exception& e) {
       log::get("snapshots")->debug("refresh: cannot list cameras: {}", e.what());
     }

@@ -113,11 +113,16 @@ TEST_CASE("config errors name file, line, column, key and value", "[config]") {
        "/etc/hs/hook-server.yml:2:19: snapshots.sources: expected recording, rtsp or hls, got \"webcam\""},
       {"server: [1, 2\n", "/etc/hs/hook-server.yml:2:1: end of sequence flow not found"},
       {"colour: blue\n",
-       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, index, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras, webhooks, watchdog)"},
+       "/etc/hs/hook-server.yml:1:1: colour: unknown key (accepted: server, data_dir, index, node, mediamtx, retention, snapshots, reconcile_interval, events_keep, access, cameras, webhooks, watchdog)"},
       {"index:\n  url: mysql://u:pw@h/db\n",
        "/etc/hs/hook-server.yml:2:8: index.url: expected a PostgreSQL URL like postgresql://user@host:5432/database, got \"mysql://u:***@h/db\""},
       {"index:\n  password_file: pw\n",
        "/etc/hs/hook-server.yml:2:18: index.password_file: needs index.url (the SQLite index has no password)"},
+      {"node:\n  id: \"node a\"\n",
+       "/etc/hs/hook-server.yml:2:7: node.id: expected 1 to 64 of A-Z a-z 0-9 _ -, got \"node a\""},
+      {"node:\n  url: 10.0.0.2:9980\n",
+       "/etc/hs/hook-server.yml:2:8: node.url: expected an http(s):// URL like http://10.0.0.2:9980, got \"10.0.0.2:9980\""},
+      {"node:\n  name: a\n", "/etc/hs/hook-server.yml:2:3: node.name: unknown key (accepted: id, url)"},
       {"index:\n  uri: postgresql://h/db\n",
        "/etc/hs/hook-server.yml:2:3: index.uri: unknown key (accepted: url, password_file)"},
       {"access:\n  mode: closed\n", "/etc/hs/hook-server.yml:2:9: access.mode: expected jwt or open, got \"closed\""},
@@ -191,6 +196,15 @@ TEST_CASE("index.url selects PostgreSQL, without it the index is SQLite in data_
   Config pg = parse("index:\n  url: postgresql://hs@db.example:5432/hooks?sslmode=require\n  password_file: secrets/pg\n");
   CHECK(pg.index.url == "postgresql://hs@db.example:5432/hooks?sslmode=require");
   CHECK(pg.index.password_file == std::filesystem::path("/etc/hs/secrets/pg"));
+}
+
+TEST_CASE("node: one node by default; an id and a public URL read back", "[config]") {
+  Config one = parse("server:\n  listen: 0.0.0.0:9990\n");
+  CHECK(one.node.id == "local");
+  CHECK(one.node_url() == "http://127.0.0.1:9990");
+  Config b = parse("node:\n  id: site-2_b\n  url: https://cams-b.example.com/\n");
+  CHECK(b.node.id == "site-2_b");
+  CHECK(b.node_url() == "https://cams-b.example.com");
 }
 
 TEST_CASE("access defaults to jwt with a derived JWKS URL, open mode and the other keys read back", "[config]") {

@@ -148,12 +148,20 @@ TEST_CASE("stream requests with bad input are refused naming the value", "[strea
        fmt::format("camera \"1\" is defined in {}: change it there", server.config_file().string())},
       {"PATCH", "/api/cameras/1", json{{"plan", "gold"}}, 400, "plan: no plan named \"gold\""},
       {"PATCH", "/api/cameras/1", json{{"record", "no"}}, 400, "record: expected true or false, got \"no\""},
+      {"POST", "/api/streams", json{{"camera_id", "9"}, {"stream_url", "rtsp://h/s"}, {"node", 2}}, 400,
+       "node: expected a string, got 2"},
+      {"POST", "/api/streams", json{{"camera_id", "9"}, {"stream_url", "rtsp://h/s"}, {"node", "b/../c"}}, 400,
+       "node: expected a node id (1 to 64 of A-Z a-z 0-9 _ -), got \"b/../c\""},
+      {"POST", "/api/streams", json{{"camera_id", "9"}, {"stream_url", "rtsp://h/s"}, {"node", "b"}}, 400,
+       "node: no node \"b\" has registered in the index (known: local)"},
+      {"PATCH", "/api/cameras/1", json{{"node", "b"}}, 400, "node: no node \"b\" has registered in the index (known: local)"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.method, r.path, r.body.dump());
     CHECK(call(server, r.method, r.path, r.body, r.status)["error"] == r.error);
   }
   CHECK(server.get("/api/cameras/9", 404)["error"] == "camera \"9\" not found");
+  CHECK(server.get("/api/cameras")["cameras"].size() == 1);  // nothing was added by a refused request
 }
 
 TEST_CASE("gen-config writes MediaMTX's file and --check tells when it is stale", "[streams][cli]") {

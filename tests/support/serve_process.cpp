@@ -14,13 +14,13 @@ namespace hs::test {
 
 namespace fs = std::filesystem;
 
-ServeProcess::ServeProcess(std::string yaml_extra, std::string data_dir)
+ServeProcess::ServeProcess(std::string yaml_extra, std::string data_dir, std::string mediamtx_extra)
     : data_dir_(std::move(data_dir)), port_(free_port()) {
   fs::create_directories(recordings());
   std::ofstream(config_file()) << fmt::format(
       "server: {{listen: 127.0.0.1:{}}}\naccess: {{mode: open}}\ndata_dir: {}\n"
-      "mediamtx: {{working_dir: ./mtx, timezone: UTC}}\n{}\n",
-      port_, data_dir_, yaml_extra);
+      "mediamtx: {{working_dir: ./mtx, timezone: UTC{}}}\n{}\n",
+      port_, data_dir_, mediamtx_extra.empty() ? "" : ", " + mediamtx_extra, yaml_extra);
 }
 
 ServeProcess::~ServeProcess() {

@@ -19,8 +19,9 @@ namespace hs::test {
 class ServeProcess {
  public:
   // `yaml_extra` is appended to hook-server.yml (cameras:, retention:, ...); `data_dir` replaces
-  // ./var (e.g. a mount point the test made).
-  explicit ServeProcess(std::string yaml_extra, std::string data_dir = "./var");
+  // ./var (e.g. a mount point the test made); `mediamtx_extra` is added to the mediamtx: flow map
+  // (e.g. "urls: {...}").
+  explicit ServeProcess(std::string yaml_extra, std::string data_dir = "./var", std::string mediamtx_extra = "");
   // SIGKILLs a server still running.
   ~ServeProcess();
 
