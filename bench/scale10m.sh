@@ -87,24 +87,36 @@ wait_retention_pass() {
   echo "bench: start-up retention pass did not finish within 600 s" >&2; return 1
 }
 
+# The node that owns the populated rows (schema 7 and later: rows have a node; a server without
+# `node:` is node "local"); empty for an index from before nodes.
+NODE_A=$([[ ${NODES:-0} == 1 ]] && echo node-a || echo local)
+node_column() {
+  if [[ $BE == sqlite ]]; then sql "SELECT count(*) FROM pragma_table_info('segments') WHERE name = 'node'"
+  else sql "SELECT count(*) FROM information_schema.columns WHERE table_name = 'segments' AND column_name = 'node'"; fi
+}
+
 populate_sqlite() {
   "$HSBENCH" populate --db "$D/var/index.db" --cameras "$CAMS" --per-camera "$PER" --start-us "$START" \
     --retention-us "$RET_US" --notified-until-us 9000000000000000000 --permanent-every 10 >&2
+  # What the server's first open would do (adopt rows without a node), before the clock starts.
+  [[ $(node_column) == 0 ]] || sql "UPDATE cameras SET node = '$NODE_A' WHERE node = ''; UPDATE segments SET node = '$NODE_A' WHERE node = '';"
 }
 
 populate_pg() {
+  local nc="" nv=""
+  [[ $(node_column) == 0 ]] || { nc=", node"; nv=", '$NODE_A'"; }
   psql "$PGURL" -X -q -v ON_ERROR_STOP=1 <<SQL
 BEGIN;
 ALTER TABLE segments DISABLE TRIGGER USER;
-INSERT INTO cameras (id, path, name, plan, origin, created_us, updated_us, applied_retention_us)
-  SELECT c::text, 'camera_' || c, 'camera_' || c, 'basic', 'discovered', 0, 0, $RET_US FROM generate_series(1, $CAMS) c;
+INSERT INTO cameras (id, path, name, plan, origin, created_us, updated_us, applied_retention_us$nc)
+  SELECT c::text, 'camera_' || c, 'camera_' || c, 'basic', 'discovered', 0, 0, $RET_US$nv FROM generate_series(1, $CAMS) c;
 INSERT INTO segments (camera_id, file, start_us, duration_us, size_bytes, state, permanent, expires_us, notified_us,
-                      created_us, updated_us)
+                      created_us, updated_us$nc)
   SELECT c::text,
          'camera_' || c || '/' || to_char(to_timestamp(($START + i * $STEP) / 1000000) AT TIME ZONE 'UTC',
                                           'YYYY-MM-DD_HH24-MI-SS-US') || '.mp4',
          $START + i * $STEP, $STEP, 1000000, 'complete', CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
-         $START + i * $STEP + $RET_US, $NOW, $NOW, $NOW
+         $START + i * $STEP + $RET_US, $NOW, $NOW, $NOW$nv
   FROM generate_series(1, $CAMS) c, generate_series(0::bigint, $PER - 1) i;
 ALTER TABLE segments ENABLE TRIGGER USER;
 INSERT INTO segment_days (camera_id, day, version)
