@@ -76,7 +76,8 @@ YML
   } >"$dir/hook-server.yml"
 }
 
-# start_server DIR: serve in the background; returns when /api/health answers (10 s at most).
+# start_server DIR: serve in the background; returns when /api/health answers (READY_TIMEOUT_S,
+# default 10 s, at most; each health request HEALTH_MAX_TIME_S, default 1 s, at most).
 # Sets SERVER_PID, SERVER_PORT and READY_MS (process start to first healthy answer).
 start_server() {
   local dir=$1
@@ -84,15 +85,16 @@ start_server() {
   local t0; t0=$(date +%s%N)
   "$HS" --log-level "${SERVER_LOG_LEVEL:-warn}" serve --config "$dir/hook-server.yml" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 2000); do
-    if curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$SERVER_PORT/api/health"; then
+  local deadline=$(( t0 + ${READY_TIMEOUT_S:-10} * 1000000000 ))
+  while (( $(date +%s%N) < deadline )); do
+    if curl -sf -o /dev/null --max-time "${HEALTH_MAX_TIME_S:-1}" "http://127.0.0.1:$SERVER_PORT/api/health"; then
       READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
       return 0
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$dir/server.log" >&2; echo "bench: server died" >&2; return 1; }
     sleep 0.005
   done
-  echo "bench: server not healthy within 10 s" >&2; return 1
+  echo "bench: server not healthy within ${READY_TIMEOUT_S:-10} s" >&2; return 1
 }
 
 stop_server() {
@@ -104,13 +106,14 @@ stop_server() {
   SERVER_PID=""
 }
 
-# Waits until the start-up reconcile of the worker has run (it walks the recordings once).
+# Waits until the start-up reconcile of the worker has run (it walks the recordings once;
+# RECONCILE_TIMEOUT_S, default 60 s, at most).
 wait_reconciled() {
-  for _ in $(seq 1 600); do
-    if curl -sf --max-time 2 "http://127.0.0.1:$SERVER_PORT/api/health" | grep -q '"last_reconcile":{'; then return 0; fi
+  for _ in $(seq 1 $(( ${RECONCILE_TIMEOUT_S:-60} * 10 ))); do
+    if curl -sf --max-time "${HEALTH_MAX_TIME_S:-2}" "http://127.0.0.1:$SERVER_PORT/api/health" | grep -q '"last_reconcile":{'; then return 0; fi
     sleep 0.1
   done
-  echo "bench: start-up reconcile did not finish within 60 s" >&2; return 1
+  echo "bench: start-up reconcile did not finish within ${RECONCILE_TIMEOUT_S:-60} s" >&2; return 1
 }
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

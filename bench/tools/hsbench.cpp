@@ -274,7 +274,10 @@ int load() {
   std::string cwd = arg("--cwd", "/nonexistent");
   std::string touch_root = arg("--touch");
   long long first_cam = iarg("--first-camera", 1);
-  int64_t start0 = iarg("--start-us", 1893456000000000LL);  // 2030-01-01: new rows
+  // Default: one-minute segments ending now (a start after now + 1 day is refused by the hook
+  // route); a new file per hook as long as each run has its own cameras (--first-camera).
+  const int64_t per_conn = total / std::max(conns, 1) + 1;
+  int64_t start0 = iarg("--start-us", (now_us() / 60000000 - per_conn) * 60000000);
   std::vector<std::vector<double>> lat(static_cast<size_t>(conns));
   std::atomic<long long> errors{0};
   std::string first_error;

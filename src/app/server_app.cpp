@@ -202,9 +202,10 @@ std::size_t ServerApp::prune_state_history(const Config& config, Database& db, T
   std::vector<std::pair<std::string, TimePoint>> cutoffs;
   {
     auto r = db.reader();
+    // The oldest segment only: summing every camera's rows cost 4-9 s per pass at 10 M rows
+    // (docs/BENCHMARKS.md, "Scale-out").
     for (const auto& row : r.all_cameras()) {
-      auto summary = r.segment_summary(row.camera.id);
-      cutoffs.emplace_back(row.camera.id, summary.oldest.value_or(
+      cutoffs.emplace_back(row.camera.id, r.oldest_segment_start(row.camera.id).value_or(
                                               now - config.retention_for(row.camera.plan, row.camera.retention_override)));
     }
   }

@@ -56,6 +56,9 @@ const Sql kPage{fmt::format(
     "AND s.start_us >= ?2 AND s.start_us < ?3 AND COALESCE(s.start_us + s.duration_us, ?4) > ?5 "
     "AND (s.start_us, s.id) > (?6, ?7) ORDER BY s.start_us, s.id LIMIT ?8",
     index::kSegmentColumns)};
+const Sql kOldest{
+    "SELECT start_us FROM segments WHERE camera_id = ?1 AND state IN ('recording', 'complete') "
+    "ORDER BY start_us LIMIT 1"};
 const Sql kSummary{
     "SELECT count(*), CAST(COALESCE(sum(size_bytes), 0) AS BIGINT), min(start_us), max(start_us) FROM segments "
     "WHERE camera_id = ?1 AND state IN ('recording', 'complete')"};
@@ -189,6 +192,13 @@ segments::Summary Reader::segment_summary(std::string_view camera_id) {
     s.newest = q->optional_time(3);
   }
   return s;
+}
+
+std::optional<TimePoint> Reader::oldest_segment_start(std::string_view camera_id) {
+  auto q = query(kOldest);
+  q->bind(1, camera_id);
+  if (!q->step()) return std::nullopt;
+  return q->time(0);
 }
 
 void Reader::each_segment_file(

@@ -55,6 +55,9 @@ class Reader {
                               int limit, const std::optional<std::string>& cursor, TimePoint now);
   // Count, bytes and start range of a camera's recording and complete segments.
   segments::Summary segment_summary(std::string_view camera_id);
+  // The start of a camera's oldest recording or complete segment (segment_summary's `oldest`) in
+  // one indexed read, without counting and summing every row of the camera.
+  std::optional<TimePoint> oldest_segment_start(std::string_view camera_id);
   // For reconciliation: calls `row` with every indexed file of this node (the view is valid during the call
   // only), its id and state, in one scan of the table.
   void each_segment_file(const std::function<void(std::string_view file, std::int64_t id, SegmentState state)>& row);

@@ -59,3 +59,34 @@ TEST_CASE("segment writes reuse their statements across many writes in one trans
   CHECK(a->duration == Micros{60'000'000});
   CHECK(a->size_bytes == 1000);
 }
+
+TEST_CASE("oldest_segment_start is the summary's oldest: recording and complete rows only", "[segments]") {
+  TempDir dir;
+  auto engine = GENERATE(from_range(test::index_engines()));
+  INFO(test::engine_name(engine));
+  auto index = test::fresh_index(engine, dir.path());
+  Database& db = *index;
+  db.write([&](Writer& w) {
+    w.upsert_camera(Camera{"1", "camera_1", "Front", "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
+    w.upsert_camera(Camera{"2", "camera_2", "Back", "", "basic", {}, true, "tcp", CameraOrigin::config}, kNow);
+  });
+  CHECK_FALSE(db.reader().oldest_segment_start("1"));
+  const Micros minute{60'000'000};
+  db.write([&](Writer& w) {
+    // Inserted newest first, so the answer is not the first row written.
+    for (int i = 4; i >= 0; --i) {
+      auto id = w.segment_completed("1", "camera_1/s" + std::to_string(i) + ".mp4", kStart + i * minute, minute, 10,
+                                    std::nullopt, kNow);
+      REQUIRE(id);
+      if (i == 0) CHECK(w.set_segment_state(*id, SegmentState::missing, kNow));   // gone: not footage
+      if (i == 1) CHECK(w.set_segment_state(*id, SegmentState::deleting, kNow));  // being deleted
+    }
+    w.segment_created("1", "camera_1/later.mp4", kStart + 10 * minute, std::nullopt, kNow);
+    w.segment_created("2", "camera_2/early.mp4", kStart - 10 * minute, std::nullopt, kNow);  // another camera
+  });
+  auto r = db.reader();
+  CHECK(r.oldest_segment_start("1") == std::optional<TimePoint>(kStart + 2 * minute));
+  CHECK(r.oldest_segment_start("1") == r.segment_summary("1").oldest);
+  CHECK(r.oldest_segment_start("2") == std::optional<TimePoint>(kStart - 10 * minute));  // a recording row counts
+  CHECK_FALSE(r.oldest_segment_start("3"));
+}
