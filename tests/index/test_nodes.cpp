@@ -219,3 +219,27 @@ TEST_CASE("nodes register with their URLs and beat; a camera moves between nodes
   CHECK(a->write([&](Writer& w) { return w.upsert_camera(camera("x", "b"), kNow); }));        // moved
   CHECK(b->reader().camera("x")->camera.node == "b");
 }
+
+TEST_CASE("reconcile's file list pages through more rows than one page, this node's only", "[index][nodes]") {
+  Shared index(GENERATE(from_range(test::index_engines())));
+  INFO(test::engine_name(index.engine));
+  auto a = index.open("a");
+  a->write([&](Writer& w) { w.upsert_camera(camera("x"), kNow); });
+  // 120,010 rows: two full pages of 50,000 and a part; every 4th another node's.
+  a->write([&](Writer& w) {
+    w.connection().exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120010) "
+        "INSERT INTO segments (camera_id, file, start_us, state, created_us, updated_us, node) "
+        "SELECT 'x', 'camera_x/' || i || '.mp4', i, 'complete', 0, 0, CASE WHEN i % 4 = 0 THEN 'b' ELSE 'a' END FROM n");
+  });
+  std::size_t n = 0;
+  std::int64_t last = 0;
+  bool ordered = true;
+  a->reader().each_segment_file([&](std::string_view, std::int64_t id, SegmentState) {
+    ordered = ordered && id > last;
+    last = id;
+    ++n;
+  });
+  CHECK(n == 120010 - 120010 / 4);
+  CHECK(ordered);  // each row once
+}
