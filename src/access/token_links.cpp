@@ -9,9 +9,7 @@ const char* const kTokenAuthHelp =
     "send \"Authorization: Bearer <token>\" with whep, hls, playback and snapshot; rtsp carries the token in its URL; "
     "the webrtc page asks for credentials: any user name, the token as password";
 
-nlohmann::json token_links(const Grant& grant, const StreamBases& bases, const std::string& camera_id,
-                           const std::string& path, const std::string& token) {
-  auto urls = stream_urls(bases, path, camera_id);
+nlohmann::json token_links(const Grant& grant, const StreamUrlSet& urls, const std::string& token) {
   auto has = [&](Action a) { return std::find(grant.actions.begin(), grant.actions.end(), a) != grant.actions.end(); };
   nlohmann::json out = nlohmann::json::object();
   if (has(Action::read)) {

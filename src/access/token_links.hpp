@@ -20,8 +20,8 @@ namespace hs::access {
 // How to present the token, one sentence: the "auth" member of each camera's links.
 extern const char* const kTokenAuthHelp;
 
-// {"rtsp", "whep", "webrtc", "hls", "playback", "snapshot", "auth"} for one camera of the grant.
-nlohmann::json token_links(const Grant& grant, const StreamBases& bases, const std::string& camera_id,
-                           const std::string& path, const std::string& token);
+// {"rtsp", "whep", "webrtc", "hls", "playback", "snapshot", "auth"} for one camera of the grant,
+// from its URLs (stream_urls, on the camera's node).
+nlohmann::json token_links(const Grant& grant, const StreamUrlSet& urls, const std::string& token);
 
 }  // namespace hs::access

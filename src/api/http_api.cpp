@@ -16,7 +16,7 @@ namespace hs {
 
 NodeLinks node_links(ApiContext& ctx, std::string_view node) {
   if (ctx.nodes) return ctx.nodes->links(node);
-  return NodeLinks{ctx.config.node.id, true, true, "", config_stream_bases(ctx.config)};
+  return own_node_links(ctx.config);
 }
 
 bool redirect_to_node(ApiContext& ctx, const Call& call, std::string_view node) {

@@ -30,8 +30,8 @@ std::string playback_get_url(std::string_view base, std::string_view path, TimeP
                      to_seconds(duration));
 }
 
-StreamUrlSet camera_urls(const NodeLinks& node, const Camera& camera) {
-  auto urls = stream_urls(node.streams, camera.path, camera.id);
+StreamUrlSet camera_urls(const NodeLinks& node, std::string_view path, std::string_view camera_id) {
+  auto urls = stream_urls(node.streams, path, camera_id);
   urls.snapshot = node.api_url + urls.snapshot;
   return urls;
 }
@@ -39,7 +39,7 @@ StreamUrlSet camera_urls(const NodeLinks& node, const Camera& camera) {
 nlohmann::json camera_json(const Config& config, const NodeLinks& node, const cameras::Row& row,
                            const segments::Summary& summary, const std::optional<RecordingState>& state) {
   const Camera& c = row.camera;
-  auto urls = camera_urls(node, c);
+  auto urls = camera_urls(node, c.path, c.id);
   auto retention = config.retention_for(c.plan, c.retention_override);
   nlohmann::json out{
       {"id", c.id},

@@ -17,7 +17,7 @@ namespace hs {
 nlohmann::json camera_json(const Config& config, const NodeLinks& node, const cameras::Row& row,
                            const segments::Summary& summary, const std::optional<RecordingState>& state = std::nullopt);
 // A camera's URLs on its node (the snapshot absolute when the node is another).
-StreamUrlSet camera_urls(const NodeLinks& node, const Camera& camera);
+StreamUrlSet camera_urls(const NodeLinks& node, std::string_view path, std::string_view camera_id);
 // {"state", "since", "detail"}
 nlohmann::json recording_state_json(const RecordingState& state);
 // `playback` is the MediaMTX playback base of the node holding the segment's file.

@@ -33,7 +33,7 @@ std::optional<bool> bool_field(const nlohmann::json& body, const char* name) {
 }
 
 nlohmann::json result_json(ApiContext& ctx, const StreamAdmin::Result& r) {
-  auto urls = camera_urls(node_links(ctx, r.camera.node), r.camera);
+  auto urls = camera_urls(node_links(ctx, r.camera.node), r.camera.path, r.camera.id);
   nlohmann::json j{{"camera_id", r.camera.id},  {"path", r.camera.path},     {"name", r.camera.name},
                    {"plan", r.camera.plan},     {"record", r.camera.record}, {"webrtc_url", urls.webrtc},
                    {"whep_url", urls.whep},     {"hls_url", urls.hls},       {"ll_hls_url", urls.ll_hls},

@@ -28,11 +28,8 @@ nlohmann::json issue_viewer_token(ApiContext& ctx, const nlohmann::json& request
   nlohmann::json cams = nlohmann::json::object();
   for (const auto& [id, path] : paths) {
     if (!grant.has_camera(id)) continue;
-    // Links on the camera's node; its snapshot link too (absolute when that is another node).
-    auto node = node_links(ctx, node_of[id]);
-    cams[id] = access::token_links(grant, node.streams, id, path, token);
-    if (cams[id].contains("snapshot") && !node.api_url.empty())
-      cams[id]["snapshot"] = node.api_url + cams[id]["snapshot"].get<std::string>();
+    // Links on the camera's node (its snapshot absolute when that is another node).
+    cams[id] = access::token_links(grant, camera_urls(node_links(ctx, node_of[id]), path, id), token);
   }
   nlohmann::json actions = nlohmann::json::array();
   for (auto action : grant.actions) actions.push_back(access::action_name(action));

@@ -24,6 +24,10 @@ StreamBases config_stream_bases(const Config& c) {
   return {c.mediamtx.urls.rtsp, c.mediamtx.urls.hls, c.mediamtx.urls.webrtc, c.mediamtx.urls.playback};
 }
 
+NodeLinks own_node_links(const Config& config) {
+  return NodeLinks{config.node.id, true, true, "", config_stream_bases(config)};
+}
+
 NodeDirectory::NodeDirectory(const Config& config, Database& db, const Clock& clock)
     : config_(config), db_(db), clock_(clock), instance_(random_instance()) {}
 
@@ -38,7 +42,7 @@ void NodeDirectory::refresh_locked() {
 }
 
 NodeLinks NodeDirectory::links(std::string_view node) {
-  if (node.empty() || node == self_id()) return NodeLinks{self_id(), true, true, "", config_stream_bases(config_)};
+  if (node.empty() || node == self_id()) return own_node_links(config_);
   std::lock_guard lock(mutex_);
   try {
     refresh_locked();

@@ -60,5 +60,7 @@ class NodeDirectory {
 
 // This node's stream bases from its config.
 StreamBases config_stream_bases(const Config& config);
+// This node's links: relative, with its config's stream bases.
+NodeLinks own_node_links(const Config& config);
 
 }  // namespace hs

@@ -383,7 +383,7 @@ Config parse_config(const std::string& yaml, const fs::path& name) {
   if (auto n = root["node"]) {
     r.expect_map(n, "node", {"id", "url"});
     r.string(n, "node", "id", c.node.id);
-    if (!valid_camera_id(c.node.id) || c.node.id.size() > 64)
+    if (!valid_camera_id(c.node.id))  // the same rule as a camera id, 1 to 64 characters
       r.fail(n["id"], "node.id", fmt::format("expected 1 to 64 of A-Z a-z 0-9 _ -, got {}", quote(c.node.id)));
     r.string(n, "node", "url", c.node.url);
     if (!c.node.url.empty() && !valid_http_base(c.node.url))

@@ -37,7 +37,7 @@ std::vector<CameraConfig> StreamAdmin::managed_cameras() {
 
 void StreamAdmin::check_node(const std::string& node) {
   if (node == db_.node()) return;
-  if (!valid_camera_id(node) || node.size() > 64)
+  if (!valid_camera_id(node))
     throw BadInput(fmt::format("node: expected a node id (1 to 64 of A-Z a-z 0-9 _ -), got {}", quote(node)));
   if (!db_.reader().node_info(node)) {
     std::string known;
